@@ -1,0 +1,41 @@
+/**
+ * The pure core of the sync: Pipedrive records + configuration in, Brevo operations out.
+ * Nothing here performs I/O or reads the clock; the job layer fetches, calls these and writes.
+ */
+export * from './types';
+export {
+  syncConfigSchema,
+  defaultSyncConfig,
+  normalizeEventAction,
+  selectEventRules,
+  stageRuleKey,
+  EMAIL_TARGET,
+  type SyncConfig,
+  type PersonMappingEntry,
+  type OrganizationMappingEntry,
+  type StageRule,
+  type EventRule,
+  type EventAction,
+  type EventObject,
+} from './config';
+export {
+  parsePersonSource,
+  formatPersonSource,
+  parseOrganizationSource,
+  formatOrganizationSource,
+  type PersonSource,
+  type OrganizationSource,
+} from './mapping-source';
+export { selectPrimaryEmail, normalizeEmail } from './select-primary-email';
+export { normalizePhone, selectPrimaryPhone } from './normalize-phone';
+export { convertCustomFieldValue, type BrevoAttributeType, type ConversionContext } from './convert-custom-field-value';
+export { computePersonDealStats, type PersonDealStats } from './compute-person-deal-stats';
+export { planListMembership, type ListMembershipPlan } from './plan-list-membership';
+export { mapPersonToContact, personExtId, type PersonContactInput } from './map-person-to-contact';
+export { mapOrganizationToCompany, websiteToDomain } from './map-organization-to-company';
+export { detectDealTransition, dealWebhookDataSchema, type DealTransition, type DealWebhookData } from './detect-deal-transition';
+export { buildDealStageChangedEvent, DEFAULT_DEAL_STAGE_CHANGED_EVENT } from './build-deal-stage-changed-event';
+export { buildActivityLoggedEvent, DEFAULT_ACTIVITY_LOGGED_EVENT } from './build-activity-logged-event';
+export { fitEventProperties } from './fit-event-properties';
+export { contactHash } from './contact-hash';
+export { diffContacts, type ContactDiff, type CurrentContact } from './diff-contacts';
