@@ -94,9 +94,10 @@ export async function startBrevoSandbox(opts: BrevoSandboxOptions = {}): Promise
       });
       return { status: 504, headers: { 'content-type': 'text/html' }, body: '<html><body>504 Gateway Time-out</body></html>' };
     }
-    attachRuntime(req, rt);
+    const routed: SandboxRequest = { ...req, params: match.params };
+    attachRuntime(routed, rt);
     try {
-      return withRate(await match.handler({ ...req, params: match.params }));
+      return withRate(await match.handler(routed));
     } catch (e) {
       if (e instanceof BrevoApiError) return withRate({ status: e.status, body: e.toBody() });
       throw e;
