@@ -16,7 +16,7 @@ export default tseslint.config(
   },
   {
     // The env module, scripts that boot the process, tests and sandboxes may read process.env directly.
-    files: ['lib/env.ts', 'scripts/**', 'tests/**', 'sandbox/**', '**/*.test.ts', 'playwright.config.ts', 'vitest.config.ts', 'prisma.config.ts'],
+    files: ['lib/env.ts', 'instrumentation.ts', 'scripts/**', 'tests/**', 'sandbox/**', '**/*.test.ts', 'playwright.config.ts', 'vitest.config.ts', 'prisma.config.ts'],
     rules: { 'no-restricted-properties': 'off' },
   },
 );

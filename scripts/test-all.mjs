@@ -1,0 +1,68 @@
+// `npm test`: lint, typecheck, unit, integration and browser tests, in that order. Every step
+// runs even after a failure (so one run shows everything), and the exit code is non-zero if any
+// step failed. With DATABASE_URL set, tests use that server (each test file in its own
+// database); without it, an embedded PostgreSQL under .data/.
+import { spawnSync } from 'node:child_process';
+import { existsSync, mkdirSync, readFileSync, rmSync } from 'node:fs';
+import pg from 'pg';
+
+process.env.NEXT_TELEMETRY_DISABLED = '1';
+process.env.CHECKPOINT_DISABLE = '1';
+process.env.LOG_LEVEL ??= 'warn';
+mkdirSync('test-results', { recursive: true });
+
+const steps = [];
+function run(name, cmd, args, env = {}) {
+  const started = Date.now();
+  console.log(`\n▶ ${name}: ${cmd} ${args.join(' ')}`);
+  const r = spawnSync(cmd, args, { stdio: 'inherit', env: { ...process.env, ...env } });
+  const ok = r.status === 0;
+  steps.push({ name, ok, seconds: Math.round((Date.now() - started) / 100) / 10 });
+  return ok;
+}
+
+function countsFromVitest(file) {
+  if (!existsSync(file)) return null;
+  const j = JSON.parse(readFileSync(file, 'utf8'));
+  return { passed: j.numPassedTests ?? 0, failed: j.numFailedTests ?? 0, skipped: (j.numPendingTests ?? 0) + (j.numTodoTests ?? 0) };
+}
+function countsFromPlaywright(file) {
+  if (!existsSync(file)) return null;
+  const j = JSON.parse(readFileSync(file, 'utf8'));
+  const s = j.stats ?? {};
+  return { passed: (s.expected ?? 0) + (s.flaky ?? 0), failed: s.unexpected ?? 0, skipped: s.skipped ?? 0 };
+}
+
+run('prisma generate', process.execPath, ['scripts/prisma-generate.mjs']);
+run('lint', 'npx', ['--no-install', 'eslint', '--max-warnings=0', '.']);
+run('typecheck', 'npx', ['--no-install', 'tsc', '--noEmit', '-p', 'tsconfig.json']);
+for (const f of ['test-results/vitest.json', 'test-results/playwright.json']) rmSync(f, { force: true });
+run('unit + integration tests', 'npx', ['--no-install', 'vitest', 'run', '--reporter=default', '--reporter=json', '--outputFile.json=test-results/vitest.json']);
+
+// The browser tests run the demo (`npm run demo`) as their server, on a database of their own.
+const e2eEnv = {};
+if (process.env.DATABASE_URL) {
+  const admin = new pg.Client({ connectionString: process.env.DATABASE_URL });
+  await admin.connect();
+  await admin.query('DROP DATABASE IF EXISTS pipebridge_e2e WITH (FORCE)');
+  await admin.query('CREATE DATABASE pipebridge_e2e');
+  await admin.end();
+  const url = new URL(process.env.DATABASE_URL);
+  url.pathname = '/pipebridge_e2e';
+  e2eEnv.E2E_DATABASE_URL = url.toString();
+}
+run('browser tests', 'npx', ['--no-install', 'playwright', 'test'], e2eEnv);
+
+const totals = { passed: 0, failed: 0, skipped: 0 };
+for (const c of [countsFromVitest('test-results/vitest.json'), countsFromPlaywright('test-results/playwright.json')]) {
+  if (!c) continue;
+  totals.passed += c.passed;
+  totals.failed += c.failed;
+  totals.skipped += c.skipped;
+}
+console.log('\nSummary');
+for (const s of steps) console.log(`  ${s.ok ? 'ok  ' : 'FAIL'} ${s.name} (${s.seconds}s)`);
+const failedSteps = steps.filter((s) => !s.ok).length;
+if (failedSteps && totals.failed === 0) totals.failed = failedSteps; // a failed lint/typecheck counts
+console.log(`${totals.passed} passed, ${totals.failed} failed, ${totals.skipped} skipped`);
+process.exit(failedSteps ? 1 : 0);
