@@ -128,7 +128,7 @@ export const syncConfigSchema = z
     /** ISO 3166 alpha-2 country used for phone numbers written without a country code. */
     defaultPhoneCountry: z
       .string()
-      .refine((code) => isSupportedCountry(code), 'not a country code libphonenumber knows (use e.g. FR, US)')
+      .refine((code): boolean => isSupportedCountry(code), 'not a country code libphonenumber knows (use e.g. FR, US)')
       .nullable(),
     /** ISO 4217 currency that `total_revenue` is expressed in. */
     defaultCurrency: z.string().regex(/^[A-Z]{3}$/, 'use a three-letter ISO 4217 code such as EUR'),
