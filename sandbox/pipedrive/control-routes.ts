@@ -1,0 +1,66 @@
+import { z } from 'zod';
+import { Router, type SandboxResponse } from '../shared/http';
+import { SandboxError } from './company';
+import type { PipedriveControl } from './control';
+import { faultRuleSchema } from './faults';
+
+const domainBody = z.object({ domain: z.string() });
+const userOpt = { userId: z.number().int().optional() };
+
+/**
+ * HTTP mirror of PipedriveControl under /_control/ (sandbox-only, never part of Pipedrive's API).
+ * Bodies are JSON; answers are JSON.
+ */
+export function controlRouter(control: PipedriveControl): Router {
+  const r = new Router();
+  const json = (body: unknown, status = 200): SandboxResponse => ({ status, body: body === undefined ? { ok: true } : body });
+  const post = <S extends z.ZodType>(path: string, schema: S, fn: (input: z.output<S>) => unknown) =>
+    r.add('POST', path, async (req) => {
+      const parsed = schema.safeParse(req.body ?? {});
+      if (!parsed.success) return json({ error: z.prettifyError(parsed.error) }, 400);
+      return json(await fn(parsed.data));
+    });
+
+  r.add('GET', '/_control/companies', () => json(control.listCompanies()));
+  post('/_control/companies', z.object({}).passthrough(), (b) => control.createCompany(b as never));
+  post('/_control/seed', domainBody.extend({ options: z.record(z.string(), z.unknown()).default({}) }), (b) => control.seed(b.domain, b.options));
+  post('/_control/users', domainBody.extend({ name: z.string(), email: z.string(), isAdmin: z.boolean().optional() }), (b) => ({ id: control.addUser(b.domain, b) }));
+  post('/_control/api-tokens', domainBody.extend(userOpt), (b) => ({ token: control.createApiToken(b.domain, b.userId) }));
+  post('/_control/apps', z.object({}).passthrough(), (b) => control.registerApp(b as never));
+  post('/_control/login-user', domainBody.extend(userOpt), (b) => control.setLoginUser(b.domain, b.userId));
+  post('/_control/auto-approve', z.object({ on: z.boolean() }), (b) => control.setAutoApprove(b.on));
+  post('/_control/tokens', domainBody.extend({ clientId: z.string(), ...userOpt }), (b) => control.issueTokens(b));
+  post('/_control/uninstall', domainBody.extend({ clientId: z.string(), ...userOpt }), (b) => control.uninstall(b));
+
+  post('/_control/ui/move-deal', domainBody.extend({ dealId: z.number().int(), stageId: z.number().int(), ...userOpt }), (b) => control.moveDeal(b.domain, b.dealId, b.stageId, b.userId));
+  post('/_control/ui/deal-status', domainBody.extend({ dealId: z.number().int(), status: z.enum(['open', 'won', 'lost']), ...userOpt }), (b) => control.setDealStatus(b.domain, b.dealId, b.status, b.userId));
+  post('/_control/ui/create-person', domainBody.extend({ name: z.string(), emails: z.array(z.string()).optional(), phones: z.array(z.string()).optional(), ...userOpt }), (b) => control.createPerson(b.domain, b, b.userId));
+  post('/_control/ui/edit-person', domainBody.extend({ id: z.number().int(), edit: z.record(z.string(), z.unknown()), ...userOpt }), (b) => control.editPerson(b.domain, b.id, b.edit, b.userId));
+  post('/_control/ui/delete-person', domainBody.extend({ id: z.number().int(), ...userOpt }), (b) => control.deletePerson(b.domain, b.id, b.userId));
+  post('/_control/ui/merge-persons', domainBody.extend({ fromId: z.number().int(), intoId: z.number().int(), ...userOpt }), (b) => control.mergePersons(b.domain, b.fromId, b.intoId, b.userId));
+  post('/_control/ui/log-activity', domainBody.extend({ subject: z.string(), type: z.string().optional(), dealId: z.number().int().optional(), personId: z.number().int().optional(), done: z.boolean().optional(), ...userOpt }), (b) => control.logActivity(b.domain, b, b.userId));
+
+  post('/_control/clock/advance', z.object({ ms: z.number().nonnegative() }), async (b) => ({ now: await control.advanceClock(b.ms) }));
+  r.add('GET', '/_control/clock', () => json({ now: control.clock.now() }));
+  post('/_control/faults', faultRuleSchema, (b) => control.injectFault(b));
+  r.add('DELETE', '/_control/faults', () => (control.clearFaults(), json(undefined)));
+  r.add('GET', '/_control/faults', () => json(control.faults()));
+  post('/_control/rate-limits', z.object({ mode: z.enum(['off', 'real', 'tight']), burst: z.number().int().positive().optional(), dailyBudget: z.number().int().nonnegative().optional() }), (b) => control.setRateLimits(b));
+  r.add('GET', '/_control/budget/:domain', (req) => json(control.budget(req.params.domain ?? '')));
+
+  r.add('GET', '/_control/deliveries', () => json(control.deliveries()));
+  post('/_control/webhooks/flush', z.object({}), async () => control.flushWebhooks());
+  r.add('GET', '/_control/webhooks/:domain', (req) => json(control.webhooks(req.params.domain ?? '')));
+  r.add('GET', '/_control/stats/:domain', (req) => json(control.stats(req.params.domain ?? '')));
+  r.add('GET', '/_control/persons/:domain/:id', (req) => {
+    const p = control.person(req.params.domain ?? '', Number(req.params.id));
+    if (!p) throw new SandboxError(404, 'No such person');
+    return json(p);
+  });
+  r.add('GET', '/_control/deals/:domain/:id', (req) => {
+    const d = control.deal(req.params.domain ?? '', Number(req.params.id));
+    if (!d) throw new SandboxError(404, 'No such deal');
+    return json(d);
+  });
+  return r;
+}
