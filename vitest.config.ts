@@ -12,6 +12,7 @@ export default defineConfig({
         resolve: { alias },
         test: {
           name: 'unit',
+          sequence: { groupOrder: 0 },
           include: ['lib/**/*.test.ts', 'sandbox/**/*.test.ts', 'components/**/*.test.{ts,tsx}', 'scripts/**/*.test.ts'],
           environment: 'node',
         },
@@ -20,6 +21,8 @@ export default defineConfig({
         resolve: { alias },
         test: {
           name: 'integration',
+          // Runs after the unit project, with its own worker limit (each file holds DB connections).
+          sequence: { groupOrder: 1 },
           include: ['tests/integration/**/*.test.ts'],
           environment: 'node',
           globalSetup: ['tests/helpers/global-setup.ts'],

@@ -37,7 +37,14 @@ run('prisma generate', process.execPath, ['scripts/prisma-generate.mjs']);
 run('lint', 'npx', ['--no-install', 'eslint', '--max-warnings=0', '.']);
 run('typecheck', 'npx', ['--no-install', 'tsc', '--noEmit', '-p', 'tsconfig.json']);
 for (const f of ['test-results/vitest.json', 'test-results/playwright.json']) rmSync(f, { force: true });
-run('unit + integration tests', 'npx', ['--no-install', 'vitest', 'run', '--reporter=default', '--reporter=json', '--outputFile.json=test-results/vitest.json']);
+if (run('unit + integration tests', 'npx', ['--no-install', 'vitest', 'run', '--reporter=default', '--reporter=json', '--outputFile.json=test-results/vitest.json'])) {
+  // Vitest can exit 0 after a configuration error that ran nothing: that is a failure here.
+  const c = countsFromVitest('test-results/vitest.json');
+  if (!c || c.passed + c.failed === 0) {
+    console.error('vitest ran no test: treating as a failure');
+    steps[steps.length - 1].ok = false;
+  }
+}
 
 // The browser tests run the demo (`npm run demo`) as their server, on a database of their own.
 const e2eEnv = {};
