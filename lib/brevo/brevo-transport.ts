@@ -1,0 +1,169 @@
+import type { z } from 'zod';
+import { RateBudgetExhaustedError, type RateLimiter, type RatePolicy } from '../ratelimit/types';
+import { BrevoError, errorFromResponse } from './brevo-error';
+import { brevoBudgetKey, brevoFamilyOf, GENERAL_TIER_POLICIES, type BrevoFamily } from './rate-families';
+
+export interface BrevoTransportOptions {
+  baseUrl: string;
+  apiKey: string;
+  limiter: RateLimiter;
+  budgetKey: string;
+  fetch?: typeof fetch;
+  /** Per-family budgets; defaults to Brevo's General tier. */
+  policies?: Record<BrevoFamily, RatePolicy>;
+  /** Retries after transient failures and 429s (default 4). */
+  maxRetries?: number;
+  /** Abort a request after this long (default 30 s). */
+  timeoutMs?: number;
+  /** First backoff step, doubled per retry with full jitter (default 500 ms, capped at 30 s). */
+  backoffBaseMs?: number;
+  /** Longest wait for rate budget before giving up with rate_limited (default 120 s). */
+  maxRateWaitMs?: number;
+  sleep?: (ms: number) => Promise<void>;
+  now?: () => number;
+  random?: () => number;
+}
+
+export interface BrevoRequest<S extends z.ZodType | undefined> {
+  method: 'GET' | 'POST' | 'PUT' | 'PATCH' | 'DELETE';
+  path: string;
+  query?: Record<string, string | number | boolean | (string | number)[] | undefined>;
+  body?: unknown;
+  formData?: FormData;
+  schema?: S;
+  /** What the call does, for error messages ("update contact jane@acme.com"). */
+  what: string;
+}
+
+export interface BrevoResponse<T> {
+  status: number;
+  data: T;
+  headers: Headers;
+}
+
+const sleepReal = (ms: number) => new Promise<void>((r) => setTimeout(r, ms));
+
+/**
+ * The one place that sends HTTP to Brevo: spends the family's shared rate budget before each attempt, feeds
+ * back x-sib-ratelimit-* so every worker slows down before a 429, retries transient failures with backoff,
+ * and turns answers into typed data or a BrevoError.
+ */
+export class BrevoTransport {
+  private readonly fetchImpl: typeof fetch;
+  private readonly policies: Record<BrevoFamily, RatePolicy>;
+  private readonly maxRetries: number;
+  private readonly timeoutMs: number;
+  private readonly backoffBaseMs: number;
+  private readonly maxRateWaitMs: number;
+  private readonly sleep: (ms: number) => Promise<void>;
+  private readonly now: () => number;
+  private readonly random: () => number;
+  private readonly baseUrl: string;
+
+  constructor(private readonly opts: BrevoTransportOptions) {
+    this.fetchImpl = opts.fetch ?? fetch;
+    this.policies = opts.policies ?? GENERAL_TIER_POLICIES;
+    this.maxRetries = opts.maxRetries ?? 4;
+    this.timeoutMs = opts.timeoutMs ?? 30_000;
+    this.backoffBaseMs = opts.backoffBaseMs ?? 500;
+    this.maxRateWaitMs = opts.maxRateWaitMs ?? 120_000;
+    this.sleep = opts.sleep ?? sleepReal;
+    this.now = opts.now ?? Date.now;
+    this.random = opts.random ?? Math.random;
+    this.baseUrl = opts.baseUrl.replace(/\/+$/, '');
+  }
+
+  private url(path: string, query: BrevoRequest<undefined>['query']): string {
+    const params = new URLSearchParams();
+    for (const [k, v] of Object.entries(query ?? {})) {
+      if (v === undefined) continue;
+      if (Array.isArray(v)) params.set(k, v.join(','));
+      else params.set(k, String(v));
+    }
+    const qs = params.toString();
+    return `${this.baseUrl}${path}${qs ? `?${qs}` : ''}`;
+  }
+
+  async request<S extends z.ZodType | undefined>(req: BrevoRequest<S>): Promise<BrevoResponse<S extends z.ZodType ? z.infer<S> : undefined>> {
+    const family = brevoFamilyOf(req.method, req.path);
+    const key = brevoBudgetKey(this.opts.budgetKey, family);
+    const policy = this.policies[family];
+    let lastError: BrevoError | undefined;
+    for (let attempt = 0; attempt <= this.maxRetries; attempt++) {
+      if (attempt > 0 && lastError?.kind === 'transient') {
+        const cap = Math.min(30_000, this.backoffBaseMs * 2 ** (attempt - 1));
+        await this.sleep(Math.round(cap / 2 + (this.random() * cap) / 2));
+      }
+      try {
+        await this.opts.limiter.acquire(key, policy, 1, this.maxRateWaitMs);
+      } catch (e) {
+        if (e instanceof RateBudgetExhaustedError) {
+          throw new BrevoError('rate_limited', `The Brevo request budget (${family}) is spent until ${e.retryAt.toISOString()}; the sync resumes then.`, { retryAt: e.retryAt, cause: e });
+        }
+        throw e;
+      }
+      let res: Response;
+      try {
+        res = await this.fetchImpl(this.url(req.path, req.query), {
+          method: req.method,
+          headers: {
+            'api-key': this.opts.apiKey,
+            accept: 'application/json',
+            ...(req.body !== undefined ? { 'content-type': 'application/json' } : {}),
+          },
+          body: req.formData ?? (req.body !== undefined ? JSON.stringify(req.body) : undefined),
+          signal: AbortSignal.timeout(this.timeoutMs),
+        });
+      } catch (e) {
+        const timedOut = e instanceof Error && (e.name === 'TimeoutError' || e.name === 'AbortError');
+        lastError = new BrevoError('transient', `Brevo ${timedOut ? 'did not answer in time' : 'could not be reached'} while trying to ${req.what}. It will be retried automatically.`, { cause: e });
+        continue;
+      }
+      const observedReset = await this.observe(key, policy, res);
+      const text = await res.text();
+      let body: unknown = text;
+      if (text && (res.headers.get('content-type') ?? '').includes('json')) {
+        try {
+          body = JSON.parse(text) as unknown;
+        } catch {
+          body = text;
+        }
+      }
+      if (res.status === 429) {
+        const blockedUntil = new Date(this.now() + (observedReset ?? 1) * 1000);
+        await this.opts.limiter.observe(key, policy, { remaining: 0, blockedUntil });
+        lastError = errorFromResponse(429, body, req.what);
+        lastError = new BrevoError('rate_limited', lastError.message, { status: 429, retryAt: blockedUntil, brevoMessage: lastError.brevoMessage });
+        continue;
+      }
+      if (res.status >= 200 && res.status < 300) {
+        if (!req.schema) return { status: res.status, data: undefined as never, headers: res.headers };
+        const parsed = req.schema.safeParse(text ? body : undefined);
+        if (!parsed.success) {
+          throw new BrevoError('invalid', `Brevo answered in an unexpected shape while trying to ${req.what}; the connector may need an update.`, {
+            status: res.status,
+            cause: parsed.error,
+          });
+        }
+        return { status: res.status, data: parsed.data as never, headers: res.headers };
+      }
+      const err = errorFromResponse(res.status, body, req.what);
+      if (err.kind !== 'transient') throw err;
+      lastError = err;
+    }
+    throw lastError ?? new BrevoError('transient', `Brevo could not be reached while trying to ${req.what}.`);
+  }
+
+  /** Passes Brevo's x-sib-ratelimit-* headers to the shared limiter; returns the reset delay in seconds. */
+  private async observe(key: string, policy: RatePolicy, res: Response): Promise<number | undefined> {
+    const remaining = res.headers.get('x-sib-ratelimit-remaining');
+    const reset = res.headers.get('x-sib-ratelimit-reset');
+    if (remaining === null && reset === null) return undefined;
+    const resetSeconds = reset !== null && Number.isFinite(Number(reset)) ? Number(reset) : undefined;
+    await this.opts.limiter.observe(key, policy, {
+      remaining: remaining !== null && Number.isFinite(Number(remaining)) ? Number(remaining) : undefined,
+      resetAt: resetSeconds !== undefined ? new Date(this.now() + resetSeconds * 1000) : undefined,
+    });
+    return resetSeconds;
+  }
+}
