@@ -417,9 +417,9 @@ export class BrevoClient {
       for (const { index, record } of send) {
         const ext = record.attributes?.EXT_ID;
         const sms = record.attributes?.SMS;
-        const found =
-          (record.email && present.has(`e:${record.email}`)) || (typeof ext === 'string' && present.has(`x:${ext}`)) || (typeof sms === 'string' && present.has(`s:${sms}`));
-        if (!found) outcomes[index] = rejected('not_in_import', `${labelOf(record)}: Brevo's import skipped this record (its counters report ${refused} refused row(s), e.g. a duplicate SMS).`);
+        // Match on the record's primary identifier only, as Brevo picks the contact to update by it.
+        const primary = record.email ? `e:${record.email}` : typeof ext === 'string' ? `x:${ext}` : `s:${String(sms)}`;
+        if (!present.has(primary)) outcomes[index] = rejected('not_in_import', `${labelOf(record)}: Brevo's import skipped this record (its counters report ${refused} refused row(s), e.g. a duplicate SMS).`);
       }
     }
     return { processIds, outcomes, counters };

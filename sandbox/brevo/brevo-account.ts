@@ -187,7 +187,9 @@ export class BrevoAccount {
       if (byExt) dups.push('EXT_ID');
       if (dups.length > 0) throw duplicateError('create', dups);
     }
-    const target = byEmail ?? byExt ?? bySms;
+    // The primary identifier picks the contact to update (email, else ext_id, else SMS); another identifier
+    // that belongs to a different contact is a conflict, reported by plan() as "already associated".
+    const target = w.email ? byEmail : extId ? byExt : bySms;
     if (target) {
       this.updateContact(target, { ...w, extId }, 'update');
       return { created: false, id: target.id };

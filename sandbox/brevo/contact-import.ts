@@ -143,7 +143,7 @@ function importRow(
   if (sms) seen.sms.add(sms);
 
   if (!req.emptyContactsAttributes) for (const [k, v] of Object.entries(attrs)) if (v === '' || v === null) delete attrs[k];
-  const existing = (email ? account.findByEmail(email) : undefined) ?? (extId ? account.findByExtId(extId) : undefined) ?? (sms ? account.findBySms(sms) : undefined);
+  const existing = email ? account.findByEmail(email) : extId ? account.findByExtId(extId) : sms ? account.findBySms(sms) : undefined;
   if (existing && req.updateExistingContacts === false) {
     info.skipped += 1;
     return;
