@@ -2,7 +2,7 @@ import http from 'node:http';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { MemoryRateLimiter } from '../ratelimit/memory-limiter';
 import { startBrevoSandbox, type BrevoSandbox } from '../../sandbox/brevo/index';
-import { BrevoClient, BrevoError, type BrevoClientOptions } from './index';
+import { BrevoClient, BrevoError, type BrevoClientOptions, type ImportRecord } from './index';
 
 let sb: BrevoSandbox;
 beforeAll(async () => {
@@ -120,7 +120,7 @@ describe('import', () => {
     await client.upsertContact({ email: 'phone-owner@x.io', attributes: { SMS: '+4915123456789' } });
     const folder = await client.createFolder('Backfill');
     const list = await client.createList('Everyone', folder);
-    const records = [
+    const records: ImportRecord[] = [
       ...Array.from({ length: 300 }, (_, i) => ({ email: `p${i}@x.io`, attributes: { FIRSTNAME: `P${i}`, EXT_ID: `pd_${i}`, UNKNOWN_ATTR: 'x' } })),
       { email: 'bad@@x', attributes: {} },
       { email: 'nophone@x.io', attributes: { SMS: '015123456789' } },
