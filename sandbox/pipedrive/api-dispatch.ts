@@ -18,7 +18,7 @@ export function allApiRoutes(): ApiRoute[] {
 
 function unauthorized(): SandboxResponse {
   // The gateway's 401 has its own shape (errorCode) and a marker header.
-  return { status: 401, headers: { 'x-401-by-gw': 'true' }, body: { success: false, error: 'unauthorized access', errorCode: 401, error_info: 'Please check developers.pipedrive.com' } };
+  return { status: 401, headers: { 'x-401-by-gw': 'true' }, body: { success: false, error: 'unauthorized access', errorCode: 401 } };
 }
 
 const sleep = (ms: number) => new Promise<void>((r) => setTimeout(r, ms));

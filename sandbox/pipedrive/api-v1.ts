@@ -4,18 +4,17 @@ import { fail, ok, parseOr400, type ApiContext, type ApiRoute } from './api-rout
 import { SandboxError, type SandboxCompany } from './company';
 import {
   activityTypeV1,
-  activityV2,
+  activityV1,
   BUILTIN_FIELDS,
-  dealV2,
+  dealV1,
   fieldV1,
-  genericV1,
   leadLabelV1,
   leadV1,
   meV1,
-  organizationV2,
+  organizationV1,
   personV1,
-  pipelineV2,
-  stageV2,
+  pipelineV1,
+  stageV1,
   timeV1,
   userV1,
   webhookV1,
@@ -140,11 +139,11 @@ function recentEntries(c: SandboxCompany, since: number, items: Set<string> | un
   const want = (k: string) => !items || items.has(k);
   const out: { item: string; id: number; data: Record<string, unknown>; t: number }[] = [];
   if (want('person')) for (const p of c.persons.scanByUpdateTime('asc', { since })) out.push({ item: 'person', id: p.id, data: personV1(p, c), t: p.update_time });
-  if (want('organization')) for (const o of c.organizations.scanByUpdateTime('asc', { since })) out.push({ item: 'organization', id: o.id, data: genericV1(organizationV2(o), o.custom_fields, c.fields.organization), t: o.update_time });
-  if (want('deal')) for (const d of c.deals.scanByUpdateTime('asc', { since })) out.push({ item: 'deal', id: d.id, data: genericV1(dealV2(d), d.custom_fields, c.fields.deal), t: d.update_time });
-  if (want('activity')) for (const a of c.activities.scanByUpdateTime('asc', { since })) out.push({ item: 'activity', id: a.id, data: genericV1(activityV2(a), {}, []), t: a.update_time });
-  if (want('pipeline')) for (const p of c.pipelines.scanByUpdateTime('asc', { since })) out.push({ item: 'pipeline', id: p.id, data: genericV1(pipelineV2(p), {}, []), t: p.update_time });
-  if (want('stage')) for (const s of c.stages.scanByUpdateTime('asc', { since })) out.push({ item: 'stage', id: s.id, data: genericV1(stageV2(s), {}, []), t: s.update_time });
+  if (want('organization')) for (const o of c.organizations.scanByUpdateTime('asc', { since })) out.push({ item: 'organization', id: o.id, data: organizationV1(o, c), t: o.update_time });
+  if (want('deal')) for (const d of c.deals.scanByUpdateTime('asc', { since })) out.push({ item: 'deal', id: d.id, data: dealV1(d, c), t: d.update_time });
+  if (want('activity')) for (const a of c.activities.scanByUpdateTime('asc', { since })) out.push({ item: 'activity', id: a.id, data: activityV1(a, c), t: a.update_time });
+  if (want('pipeline')) for (const p of c.pipelines.scanByUpdateTime('asc', { since })) out.push({ item: 'pipeline', id: p.id, data: pipelineV1(p), t: p.update_time });
+  if (want('stage')) for (const s of c.stages.scanByUpdateTime('asc', { since })) out.push({ item: 'stage', id: s.id, data: stageV1(s), t: s.update_time });
   if (want('user')) for (const u of c.users.scanByUpdateTime('asc', { since })) out.push({ item: 'user', id: u.id, data: userV1(u, c, false), t: u.update_time });
   return out.sort((a, b) => a.t - b.t || a.id - b.id);
 }

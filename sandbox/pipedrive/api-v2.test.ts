@@ -1,3 +1,4 @@
+/* eslint-disable @typescript-eslint/no-unsafe-member-access, @typescript-eslint/no-unsafe-call, @typescript-eslint/no-unsafe-argument, @typescript-eslint/no-unsafe-assignment, @typescript-eslint/no-explicit-any -- raw JSON bodies; the assertions are the shape checks */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { SandboxClock } from '../shared/clock';
 import { startPipedriveSandbox, type CompanyInfo, type RunningPipedriveSandbox } from './index';

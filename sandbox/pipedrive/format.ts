@@ -372,7 +372,8 @@ export function webhookV1(w: WebhookRec): Record<string, unknown> {
     event_object: w.event_object,
     subscription_url: w.subscription_url,
     version: w.version,
-    is_active: true,
+    // The spec types is_active as 0 | 1.
+    is_active: 1,
     add_time: timeV1(w.add_time),
     remove_time: null,
     type: w.type,
@@ -415,14 +416,92 @@ export function personV1(p: PersonRec, company: SandboxCompany): Record<string, 
   };
 }
 
-/** A generic v1 shape used by /v1/recents for entities other than persons. */
-export function genericV1(v2: Record<string, unknown>, custom: CustomFieldValues, defs: FieldDefRec[]): Record<string, unknown> {
-  const out: Record<string, unknown> = {};
-  for (const [k, v] of Object.entries(v2)) {
-    if (k === 'custom_fields') continue;
-    if (k === 'is_deleted') out.active_flag = !v;
-    else if ((k.endsWith('_time') || k === 'add_time') && typeof v === 'string' && v.endsWith('Z')) out[k] = v.slice(0, 19).replace('T', ' ');
-    else out[k] = v;
-  }
-  return { ...out, ...customFieldsV1(custom, defs) };
+/** v1 deal (as /v1/recents returns it): custom fields at the root, v1 times, string visible_to. */
+export function dealV1(d: DealRec, company: SandboxCompany): Record<string, unknown> {
+  const person = d.person_id === null ? undefined : company.persons.get(d.person_id);
+  const org = d.org_id === null ? undefined : company.organizations.get(d.org_id);
+  return {
+    id: d.id,
+    creator_user_id: d.owner_id,
+    user_id: d.owner_id,
+    person_id: d.person_id,
+    org_id: d.org_id,
+    stage_id: d.stage_id,
+    title: d.title,
+    value: d.value,
+    currency: d.currency,
+    add_time: timeV1(d.add_time),
+    update_time: timeV1(d.update_time),
+    stage_change_time: timeV1OrNull(d.stage_change_time),
+    active: d.status === 'open' && !d.is_deleted,
+    deleted: d.is_deleted,
+    is_archived: d.is_archived,
+    status: d.is_deleted ? 'deleted' : d.status,
+    probability: d.probability,
+    lost_reason: d.lost_reason,
+    visible_to: String(d.visible_to),
+    close_time: timeV1OrNull(d.close_time),
+    pipeline_id: d.pipeline_id,
+    won_time: timeV1OrNull(d.won_time),
+    lost_time: timeV1OrNull(d.lost_time),
+    expected_close_date: d.expected_close_date,
+    person_name: person?.name ?? null,
+    org_name: org?.name ?? null,
+    owner_name: company.users.get(d.owner_id)?.name ?? '',
+    cc_email: `${company.domain}+deal${d.id}@pipedrivemail.com`,
+    ...customFieldsV1(d.custom_fields, company.fields.deal),
+  };
+}
+
+export function organizationV1(o: OrganizationRec, company: SandboxCompany): Record<string, unknown> {
+  return {
+    id: o.id,
+    company_id: company.id,
+    name: o.name,
+    active_flag: !o.is_deleted,
+    first_char: o.name.slice(0, 1).toLowerCase(),
+    add_time: timeV1(o.add_time),
+    update_time: timeV1(o.update_time),
+    visible_to: String(o.visible_to),
+    label: o.label_ids[0] ?? null,
+    label_ids: [...o.label_ids],
+    owner_name: company.users.get(o.owner_id)?.name ?? '',
+    cc_email: `${company.domain}@pipedrivemail.com`,
+    address: o.address,
+    ...customFieldsV1(o.custom_fields, company.fields.organization),
+  };
+}
+
+export function activityV1(a: ActivityRec, company: SandboxCompany): Record<string, unknown> {
+  return {
+    id: a.id,
+    company_id: company.id,
+    user_id: a.owner_id,
+    created_by_user_id: a.creator_user_id,
+    done: a.done,
+    type: a.type,
+    subject: a.subject,
+    due_date: a.due_date,
+    due_time: a.due_time,
+    duration: a.duration,
+    busy_flag: a.busy,
+    add_time: timeV1(a.add_time),
+    update_time: timeV1(a.update_time),
+    marked_as_done_time: timeV1OrNull(a.marked_as_done_time),
+    active_flag: !a.is_deleted,
+    deal_id: a.deal_id,
+    lead_id: a.lead_id,
+    person_id: a.person_id,
+    org_id: a.org_id,
+    note: a.note,
+    public_description: a.public_description,
+  };
+}
+
+export function pipelineV1(p: PipelineRec): Record<string, unknown> {
+  return { id: p.id, name: p.name, url_title: p.name.toLowerCase().replace(/\W+/g, '-'), order_nr: p.order_nr, active: !p.is_deleted, deal_probability: p.is_deal_probability_enabled, add_time: timeV1(p.add_time), update_time: timeV1(p.update_time) };
+}
+
+export function stageV1(s: StageRec): Record<string, unknown> {
+  return { id: s.id, order_nr: s.order_nr, name: s.name, active_flag: !s.is_deleted, deal_probability: s.deal_probability, pipeline_id: s.pipeline_id, rotten_flag: false, rotten_days: null, add_time: timeV1(s.add_time), update_time: timeV1(s.update_time) };
 }
