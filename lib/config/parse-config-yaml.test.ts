@@ -242,3 +242,16 @@ webhooks:
     ]);
   });
 });
+
+describe('parseConfigYaml: a source filling several attributes', () => {
+  it('reads a list of attributes and checks each one', () => {
+    const parsed = parseConfigYaml(file('person_mapping:\n  phone: [SMS, PHONE_TEXT]'));
+    expect(parsed.ok && parsed.config.personMapping).toEqual([
+      { source: { kind: 'standard', field: 'phone' }, attribute: 'SMS' },
+      { source: { kind: 'standard', field: 'phone' }, attribute: 'PHONE_TEXT' },
+    ]);
+    const [error] = errorsOf(file('person_mapping:\n  phone: [SMS, phone text]'));
+    expect(error?.path).toBe('connectors.pipedrive.person_mapping.phone[1]');
+    expect(errorsOf(file('person_mapping:\n  phone: []'))[0]?.message).toMatch(/lists no attribute/);
+  });
+});

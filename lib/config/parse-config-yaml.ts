@@ -299,11 +299,13 @@ export function parseConfigYaml(text: string): ParseConfigResult {
         );
         continue;
       }
-      const attribute = readAttribute({ node: entry.value, path: entry.path }, 'contact');
-      if (attribute === undefined) continue;
-      remember(['personMapping', config.personMapping.length, 'attribute'], { node: entry.value, path: entry.path });
-      remember(['personMapping', config.personMapping.length], { node: entry.keyNode, path: entry.path });
-      config.personMapping.push({ source, attribute });
+      for (const target of targets(entry.value, entry.path)) {
+        const attribute = readAttribute(target, 'contact');
+        if (attribute === undefined) continue;
+        remember(['personMapping', config.personMapping.length, 'attribute'], target);
+        remember(['personMapping', config.personMapping.length], { node: entry.keyNode, path: entry.path });
+        config.personMapping.push({ source, attribute });
+      }
     }
   }
 
@@ -320,11 +322,26 @@ export function parseConfigYaml(text: string): ParseConfigResult {
         );
         continue;
       }
-      const attribute = readAttribute({ node: entry.value, path: entry.path }, 'company');
-      if (attribute === undefined) continue;
-      remember(['organizationMapping', config.organizationMapping.length, 'attribute'], { node: entry.value, path: entry.path });
-      config.organizationMapping.push({ source, attribute });
+      for (const target of targets(entry.value, entry.path)) {
+        const attribute = readAttribute(target, 'company');
+        if (attribute === undefined) continue;
+        remember(['organizationMapping', config.organizationMapping.length, 'attribute'], target);
+        config.organizationMapping.push({ source, attribute });
+      }
     }
+  }
+
+  /**
+   * A source normally fills one attribute (`phone: SMS`). YAML keys are unique, so a source
+   * that fills several (`phone: [SMS, PHONE_TEXT]`) lists them.
+   */
+  function targets(node: YamlNode | null, path: string): Located[] {
+    if (node === null || !isSeq(node)) return [{ node, path }];
+    if (node.items.length === 0) {
+      fail(node, path, `${path} lists no attribute; name at least one or remove the line`);
+      return [];
+    }
+    return (node.items as (YamlNode | null)[]).map((item, index) => ({ node: item, path: childPath(path, index, true) }));
   }
 
   function readAttribute(located: Located, target: 'contact' | 'company'): string | undefined {

@@ -290,3 +290,26 @@ export function selectEventRules(
     return !rule.mergeOnly || webhook.merged;
   });
 }
+
+function groupBy<T>(items: readonly T[], key: (item: T) => string): T[] {
+  const groups = new Map<string, T[]>();
+  for (const item of items) groups.set(key(item), [...(groups.get(key(item)) ?? []), item]);
+  return [...groups.values()].flat();
+}
+
+/**
+ * The same configuration in the order the YAML file writes it: mapping entries of one source
+ * together (the file keys mappings by source), then stage rules, company-wide won/lost, and
+ * per-pipeline won/lost grouped by pipeline. Order carries no meaning anywhere in the sync, so
+ * this changes nothing but makes "export then import" return an identical object.
+ */
+export function canonicalSyncConfig(config: SyncConfig): SyncConfig {
+  const rank = (rule: StageRule) => (rule.match === 'stage' ? 0 : rule.pipelineId === null ? 1 : 2);
+  const stageRules = [0, 1, 2].flatMap((wanted) => config.stageRules.filter((rule) => rank(rule) === wanted));
+  return {
+    ...config,
+    personMapping: groupBy(config.personMapping, (entry) => formatPersonSource(entry.source)),
+    organizationMapping: groupBy(config.organizationMapping, (entry) => formatOrganizationSource(entry.source)),
+    stageRules: groupBy(stageRules, (rule) => (rank(rule) === 2 && rule.match !== 'stage' ? `pipeline ${rule.pipelineId}` : stageRuleKey(rule))),
+  };
+}

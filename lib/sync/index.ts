@@ -6,6 +6,7 @@ export * from './types';
 export {
   syncConfigSchema,
   defaultSyncConfig,
+  canonicalSyncConfig,
   normalizeEventAction,
   selectEventRules,
   stageRuleKey,
