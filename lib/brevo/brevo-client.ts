@@ -587,7 +587,7 @@ export class BrevoClient {
   // ------------------------------------------------------------ events
 
   async sendEvent(event: BrevoEventInput): Promise<void> {
-    const problem = eventProblem(event.eventName, event.eventProperties);
+    const problem = eventProblem(event.eventName, event.identifiers, event.eventProperties);
     if (problem) throw new BrevoError('invalid', `The event was not sent: ${problem}.`);
     await this.http.request({ method: 'POST', path: '/events', body: eventBody(event), what: `send event ${event.eventName}` });
   }
@@ -597,7 +597,7 @@ export class BrevoClient {
     const outcomes = new Array<RecordOutcome>(events.length);
     const valid: number[] = [];
     events.forEach((e, i) => {
-      const problem = eventProblem(e.eventName, e.eventProperties);
+      const problem = eventProblem(e.eventName, e.identifiers, e.eventProperties);
       if (problem) outcomes[i] = rejected('invalid', `Event ${i} (${e.eventName}): ${problem}.`);
       else valid.push(i);
     });

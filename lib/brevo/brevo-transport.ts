@@ -77,7 +77,8 @@ export class BrevoTransport {
     const params = new URLSearchParams();
     for (const [k, v] of Object.entries(query ?? {})) {
       if (v === undefined) continue;
-      if (Array.isArray(v)) params.set(k, v.join(','));
+      // OpenAPI's default for query arrays is form/explode: listIds=1&listIds=2.
+      if (Array.isArray(v)) for (const item of v) params.append(k, String(item));
       else params.set(k, String(v));
     }
     const qs = params.toString();

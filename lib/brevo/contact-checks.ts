@@ -22,8 +22,11 @@ const EVENT_NAME_RE = /^[A-Za-z0-9_-]{1,255}$/;
 export const EVENT_PROPERTIES_MAX_BYTES = 50 * 1024;
 
 /** Brevo's rules for POST /events (name charset, 50 KB of properties); returns why an event would be refused. */
-export function eventProblem(eventName: string, eventProperties: Record<string, unknown> | undefined): string | undefined {
+export function eventProblem(eventName: string, identifiers: Record<string, unknown>, eventProperties: Record<string, unknown> | undefined): string | undefined {
   if (!EVENT_NAME_RE.test(eventName)) return `event name "${eventName}" may only contain letters, digits, - and _ (max 255)`;
+  if (!Object.values(identifiers).some((v) => v !== undefined && v !== '')) return 'the event names no contact (email, ext_id, phone or contact id)';
+  const badKey = Object.keys(eventProperties ?? {}).find((k) => !EVENT_NAME_RE.test(k));
+  if (badKey !== undefined) return `event property "${badKey}" may only contain letters, digits, - and _`;
   if (eventProperties && Buffer.byteLength(JSON.stringify(eventProperties)) > EVENT_PROPERTIES_MAX_BYTES) return 'event properties exceed Brevo’s 50 KB limit';
   return undefined;
 }

@@ -55,7 +55,10 @@ const attributeBody = z.object({
 });
 
 export function registerListRoutes(api: ApiRoutes): void {
-  api.on('GET', '/contacts/attributes', (_req, { account }) => json(200, { attributes: [...account.attributes.values()] }));
+  // Category attributes are listed with type "text" and their enumeration, as in the spec's example.
+  api.on('GET', '/contacts/attributes', (_req, { account }) =>
+    json(200, { attributes: [...account.attributes.values()].map((a) => (a.category === 'category' ? { ...a, type: 'text' } : a)) }),
+  );
 
   api.on('POST', '/contacts/attributes/:category/:name', (req, { account }) => {
     const body = parseBody(attributeBody, req);
@@ -103,7 +106,11 @@ export function registerListRoutes(api: ApiRoutes): void {
     const id = idParam(req, 'folderId');
     if (!account.folders.has(id)) throw notFound('Folder ID not found');
     const all = [...account.lists.values()].filter((l) => l.folderId === id);
-    return json(200, { lists: page(all, req, 50, 10).map((l) => account.listView(l)), count: all.length });
+    const lists = page(all, req, 50, 10).map((l) => {
+      const { folderId: _inFolder, ...view } = account.listView(l);
+      return view;
+    });
+    return json(200, { lists, count: all.length });
   });
 
   api.on('GET', '/contacts/lists', (req, { account }) => {
