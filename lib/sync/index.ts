@@ -40,3 +40,5 @@ export { buildActivityLoggedEvent, DEFAULT_ACTIVITY_LOGGED_EVENT } from './build
 export { fitEventProperties } from './fit-event-properties';
 export { contactHash } from './contact-hash';
 export { diffContacts, type ContactDiff, type CurrentContact } from './diff-contacts';
+export { planContactSync, type ContactLink, type ContactSyncInput, type ContactSyncPlan } from './plan-contact-sync';
+export { planPersonRemoval, type PersonRemovalInput } from './plan-person-removal';

@@ -217,7 +217,8 @@ export type SkipReason =
   | 'no_person'
   | 'no_identifier'
   | 'no_transition'
-  | 'rule_missing';
+  | 'rule_missing'
+  | 'not_linked';
 
 export interface SkipOperation {
   kind: 'skip';
@@ -295,4 +296,42 @@ export interface WarningOperation {
   warning: SyncWarning;
 }
 
-export type BrevoOperation = ContactUpsert | CompanyUpsert | EventSend | SkipOperation | WarningOperation;
+/** Delete the Brevo contact (`DELETE /contacts/{ext_id}?identifierType=ext_id`). */
+export interface ContactDelete {
+  kind: 'contact.delete';
+  personId: number;
+  extId: string;
+}
+
+/**
+ * Keep the Brevo contact but take it out of the lists the app manages: the person is gone from
+ * Pipedrive, so no deal or lead qualifies them any more, but their marketing history stays.
+ */
+export interface ContactDetach {
+  kind: 'contact.detach';
+  personId: number;
+  extId: string;
+  unlinkListIds: number[];
+}
+
+/**
+ * A merged-away person: point the app's link at the surviving person instead of deleting the
+ * contact, because the survivor's next sync writes the merged data to Brevo.
+ */
+export interface ContactRelink {
+  kind: 'contact.relink';
+  fromPersonId: number;
+  toPersonId: number;
+  fromExtId: string;
+  toExtId: string;
+}
+
+export type BrevoOperation =
+  | ContactUpsert
+  | ContactDelete
+  | ContactDetach
+  | ContactRelink
+  | CompanyUpsert
+  | EventSend
+  | SkipOperation
+  | WarningOperation;
