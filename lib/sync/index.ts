@@ -42,3 +42,5 @@ export { contactHash } from './contact-hash';
 export { diffContacts, type ContactDiff, type CurrentContact } from './diff-contacts';
 export { planContactSync, type ContactLink, type ContactSyncInput, type ContactSyncPlan } from './plan-contact-sync';
 export { planPersonRemoval, type PersonRemovalInput } from './plan-person-removal';
+export { buildEntityEvent, type EntityEventInput } from './build-entity-event';
+export { webhookEventDate } from './webhook-event-date';
