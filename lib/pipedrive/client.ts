@@ -1,7 +1,7 @@
 import { z } from 'zod';
 import { RateBudgetExhaustedError, type RateLimiter, type RatePolicy } from '@/lib/ratelimit/types';
 import { ADMIN_MESSAGES, classifyHttpError, nextBudgetReset, PipedriveError } from './errors';
-import { burstPolicy, dailyBudgetPolicy, searchPolicy, TOKEN_COST, type PipedriveAuthKind, type PipedrivePlan } from './rate-policy';
+import { burstPolicy, dailyBudgetPolicy, searchPolicy, TOKEN_COST, type PipedrivePlan } from './rate-policy';
 import { activityCreateSchema, activitySchema, type Activity, type ActivityCreate } from './schemas/activity';
 import { deletedIdSchema, v1ItemSchema, v1ListSchema, v2ItemSchema, v2ListSchema } from './schemas/common';
 import { dealSchema, type Deal } from './schemas/deal';
