@@ -44,3 +44,4 @@ export { planContactSync, type ContactLink, type ContactSyncInput, type ContactS
 export { planPersonRemoval, type PersonRemovalInput } from './plan-person-removal';
 export { buildEntityEvent, type EntityEventInput } from './build-entity-event';
 export { webhookEventDate } from './webhook-event-date';
+export { planAttributeProvisioning, type AttributeProvisioningPlan, type RequiredAttribute } from './plan-attribute-provisioning';
