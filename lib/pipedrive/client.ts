@@ -268,7 +268,7 @@ export class PipedriveClient {
   // ---- pagination ------------------------------------------------------------------------------
 
   /** Cursor pages of a v2 list, to the page whose next_cursor is null. */
-  async *v2Pages<T extends z.ZodType>(operation: string, path: string, query: Record<string, QueryValue>, item: T, cost: number = TOKEN_COST.v2List): AsyncGenerator<Page<z.output<T>>> {
+  async *v2Pages<T extends z.ZodType>(operation: string, path: string, query: Record<string, QueryValue>, item: T, cost: number = TOKEN_COST.v2List): AsyncGenerator<Page<z.output<T>>, void, undefined> {
     let cursor = typeof query.cursor === 'string' ? query.cursor : undefined;
     const schema = v2ListSchema(item);
     do {
@@ -280,7 +280,7 @@ export class PipedriveClient {
   }
 
   /** start/limit pages of a v1 list, following next_start while more_items_in_collection. */
-  async *v1Pages<T extends z.ZodType>(operation: string, path: string, query: Record<string, QueryValue>, item: T, cost: number): AsyncGenerator<z.output<T>[]> {
+  async *v1Pages<T extends z.ZodType>(operation: string, path: string, query: Record<string, QueryValue>, item: T, cost: number): AsyncGenerator<z.output<T>[], void, undefined> {
     let start = 0;
     const limit = 500;
     for (;;) {
@@ -291,54 +291,54 @@ export class PipedriveClient {
     }
   }
 
-  private async *flatten<T>(pages: AsyncIterable<Page<T> | T[]>): AsyncGenerator<T> {
+  private async *flatten<T>(pages: AsyncIterable<Page<T> | T[]>): AsyncGenerator<T, void, undefined> {
     for await (const p of pages) yield* Array.isArray(p) ? p : p.items;
   }
 
   // ---- API v2 reads --------------------------------------------------------------------------
 
-  personPages(p: V2ListParams & { orgId?: number; includeMarketingStatus?: boolean } = {}): AsyncGenerator<Page<Person>> {
+  personPages(p: V2ListParams & { orgId?: number; includeMarketingStatus?: boolean } = {}): AsyncGenerator<Page<Person>, void, undefined> {
     return this.v2Pages('list persons', '/api/v2/persons', { ...v2ListQuery(p), org_id: p.orgId, include_fields: p.includeMarketingStatus ? 'marketing_status' : undefined }, personSchema);
   }
 
-  persons(p: Parameters<PipedriveClient['personPages']>[0] = {}): AsyncGenerator<Person> {
+  persons(p: Parameters<PipedriveClient['personPages']>[0] = {}): AsyncGenerator<Person, void, undefined> {
     return this.flatten(this.personPages(p));
   }
 
-  organizationPages(p: V2ListParams = {}): AsyncGenerator<Page<Organization>> {
+  organizationPages(p: V2ListParams = {}): AsyncGenerator<Page<Organization>, void, undefined> {
     return this.v2Pages('list organizations', '/api/v2/organizations', v2ListQuery(p), organizationSchema);
   }
 
-  organizations(p: V2ListParams = {}): AsyncGenerator<Organization> {
+  organizations(p: V2ListParams = {}): AsyncGenerator<Organization, void, undefined> {
     return this.flatten(this.organizationPages(p));
   }
 
-  dealPages(p: V2ListParams & { personId?: number; orgId?: number; pipelineId?: number; stageId?: number; status?: ('open' | 'won' | 'lost' | 'deleted')[] } = {}): AsyncGenerator<Page<Deal>> {
+  dealPages(p: V2ListParams & { personId?: number; orgId?: number; pipelineId?: number; stageId?: number; status?: ('open' | 'won' | 'lost' | 'deleted')[] } = {}): AsyncGenerator<Page<Deal>, void, undefined> {
     return this.v2Pages('list deals', '/api/v2/deals', { ...v2ListQuery(p), person_id: p.personId, org_id: p.orgId, pipeline_id: p.pipelineId, stage_id: p.stageId, status: p.status?.join(',') }, dealSchema);
   }
 
-  deals(p: Parameters<PipedriveClient['dealPages']>[0] = {}): AsyncGenerator<Deal> {
+  deals(p: Parameters<PipedriveClient['dealPages']>[0] = {}): AsyncGenerator<Deal, void, undefined> {
     return this.flatten(this.dealPages(p));
   }
 
-  activityPages(p: V2ListParams & { dealId?: number; personId?: number; orgId?: number; leadId?: string; done?: boolean } = {}): AsyncGenerator<Page<Activity>> {
+  activityPages(p: V2ListParams & { dealId?: number; personId?: number; orgId?: number; leadId?: string; done?: boolean } = {}): AsyncGenerator<Page<Activity>, void, undefined> {
     return this.v2Pages('list activities', '/api/v2/activities', { ...v2ListQuery(p), custom_fields: undefined, deal_id: p.dealId, person_id: p.personId, org_id: p.orgId, lead_id: p.leadId, done: p.done }, activitySchema);
   }
 
-  activities(p: Parameters<PipedriveClient['activityPages']>[0] = {}): AsyncGenerator<Activity> {
+  activities(p: Parameters<PipedriveClient['activityPages']>[0] = {}): AsyncGenerator<Activity, void, undefined> {
     return this.flatten(this.activityPages(p));
   }
 
-  pipelines(): AsyncGenerator<Pipeline> {
+  pipelines(): AsyncGenerator<Pipeline, void, undefined> {
     return this.flatten(this.v2Pages('list pipelines', '/api/v2/pipelines', { limit: 500 }, pipelineSchema, TOKEN_COST.v2ListSmall));
   }
 
-  stages(p: { pipelineId?: number } = {}): AsyncGenerator<Stage> {
+  stages(p: { pipelineId?: number } = {}): AsyncGenerator<Stage, void, undefined> {
     return this.flatten(this.v2Pages('list stages', '/api/v2/stages', { limit: 500, pipeline_id: p.pipelineId }, stageSchema, TOKEN_COST.v2ListSmall));
   }
 
   /** Field definitions (v2 Fields API) with their 40-character keys and option ids. */
-  fields(entity: FieldEntity): AsyncGenerator<FieldDefinition> {
+  fields(entity: FieldEntity): AsyncGenerator<FieldDefinition, void, undefined> {
     const path = { person: '/api/v2/personFields', organization: '/api/v2/organizationFields', deal: '/api/v2/dealFields' }[entity];
     return this.flatten(this.v2Pages(`list ${entity} fields`, path, { limit: 500 }, fieldSchema, TOKEN_COST.v2Fields));
   }
@@ -361,7 +361,7 @@ export class PipedriveClient {
   }
 
   /** Person search (v2); the search burst limit is 10 requests per 2 s. */
-  searchPersons(term: string, opts: { fields?: ('name' | 'email' | 'phone' | 'notes' | 'custom_fields')[]; exactMatch?: boolean } = {}): AsyncGenerator<{ id: number; name: string; emails: string[] }> {
+  searchPersons(term: string, opts: { fields?: ('name' | 'email' | 'phone' | 'notes' | 'custom_fields')[]; exactMatch?: boolean } = {}): AsyncGenerator<{ id: number; name: string; emails: string[] }, void, undefined> {
     const item = z.object({ result_score: z.number(), item: z.object({ id: z.number().int(), name: z.string(), emails: z.array(z.string()).nullish() }).loose() });
     const schema = z.object({ success: z.literal(true), data: z.object({ items: z.array(item) }), additional_data: z.object({ next_cursor: z.string().nullish() }).nullish() });
     const send = (cursor?: string) =>
@@ -400,7 +400,7 @@ export class PipedriveClient {
 
   // ---- API v1 (leads, recents, users, webhooks, merges) -----------------------------------------
 
-  leads(p: { archived?: boolean; ownerId?: number; personId?: number; organizationId?: number } = {}): AsyncGenerator<Lead> {
+  leads(p: { archived?: boolean; ownerId?: number; personId?: number; organizationId?: number } = {}): AsyncGenerator<Lead, void, undefined> {
     const path = p.archived ? '/api/v1/leads/archived' : '/api/v1/leads';
     return this.flatten(this.v1Pages(p.archived ? 'list archived leads' : 'list leads', path, { owner_id: p.ownerId, person_id: p.personId, organization_id: p.organizationId }, leadSchema, p.archived ? TOKEN_COST.v1ArchivedLeads : TOKEN_COST.v1Leads));
   }
@@ -414,7 +414,7 @@ export class PipedriveClient {
   }
 
   /** Changes since a time at most one month back (older: use v2 lists with updatedSince). */
-  recents(p: { since: Date; items?: ('activity' | 'deal' | 'person' | 'organization' | 'pipeline' | 'stage' | 'user')[] }): AsyncGenerator<RecentItem> {
+  recents(p: { since: Date; items?: ('activity' | 'deal' | 'person' | 'organization' | 'pipeline' | 'stage' | 'user')[] }): AsyncGenerator<RecentItem, void, undefined> {
     const since = p.since.toISOString().slice(0, 19).replace('T', ' ');
     return this.flatten(this.v1Pages('list recents', '/api/v1/recents', { since_timestamp: since, items: p.items?.join(',') }, recentItemSchema, TOKEN_COST.v1Recents));
   }
