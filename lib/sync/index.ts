@@ -45,3 +45,4 @@ export { planPersonRemoval, type PersonRemovalInput } from './plan-person-remova
 export { buildEntityEvent, type EntityEventInput } from './build-entity-event';
 export { webhookEventDate } from './webhook-event-date';
 export { planAttributeProvisioning, type AttributeProvisioningPlan, type RequiredAttribute } from './plan-attribute-provisioning';
+export { planHistoryReplay, type HistoryReplayInput } from './plan-history-replay';
