@@ -59,6 +59,8 @@ export class BrevoTransport {
   private readonly now: () => number;
   private readonly random: () => number;
   private readonly baseUrl: string;
+  /** Requests sent and not yet answered, per family: they will spend budget the last answer still shows. */
+  private readonly inflight = new Map<BrevoFamily, number>();
 
   constructor(private readonly opts: BrevoTransportOptions) {
     this.fetchImpl = opts.fetch ?? fetch;
@@ -104,6 +106,7 @@ export class BrevoTransport {
         throw e;
       }
       let res: Response;
+      this.inflight.set(family, (this.inflight.get(family) ?? 0) + 1);
       try {
         res = await this.fetchImpl(this.url(req.path, req.query), {
           method: req.method,
@@ -116,11 +119,13 @@ export class BrevoTransport {
           signal: AbortSignal.timeout(this.timeoutMs),
         });
       } catch (e) {
+        this.inflight.set(family, (this.inflight.get(family) ?? 1) - 1);
         const timedOut = e instanceof Error && (e.name === 'TimeoutError' || e.name === 'AbortError');
         lastError = new BrevoError('transient', `Brevo ${timedOut ? 'did not answer in time' : 'could not be reached'} while trying to ${req.what}. It will be retried automatically.`, { cause: e });
         continue;
       }
-      const observedReset = await this.observe(key, policy, res);
+      this.inflight.set(family, (this.inflight.get(family) ?? 1) - 1);
+      const observedReset = await this.observe(key, policy, res, this.inflight.get(family) ?? 0);
       const text = await res.text();
       let body: unknown = text;
       if (text && (res.headers.get('content-type') ?? '').includes('json')) {
@@ -155,14 +160,18 @@ export class BrevoTransport {
     throw lastError ?? new BrevoError('transient', `Brevo could not be reached while trying to ${req.what}.`);
   }
 
-  /** Passes Brevo's x-sib-ratelimit-* headers to the shared limiter; returns the reset delay in seconds. */
-  private async observe(key: string, policy: RatePolicy, res: Response): Promise<number | undefined> {
+  /**
+   * Passes Brevo's x-sib-ratelimit-* headers to the shared limiter; returns the reset delay in seconds.
+   * What is left is reduced by this process's requests still in flight, so a burst stops before the window
+   * is spent rather than one 429 later.
+   */
+  private async observe(key: string, policy: RatePolicy, res: Response, inflight: number): Promise<number | undefined> {
     const remaining = res.headers.get('x-sib-ratelimit-remaining');
     const reset = res.headers.get('x-sib-ratelimit-reset');
     if (remaining === null && reset === null) return undefined;
     const resetSeconds = reset !== null && Number.isFinite(Number(reset)) ? Number(reset) : undefined;
     await this.opts.limiter.observe(key, policy, {
-      remaining: remaining !== null && Number.isFinite(Number(remaining)) ? Number(remaining) : undefined,
+      remaining: remaining !== null && Number.isFinite(Number(remaining)) ? Math.max(0, Number(remaining) - inflight) : undefined,
       resetAt: resetSeconds !== undefined ? new Date(this.now() + resetSeconds * 1000) : undefined,
     });
     return resetSeconds;

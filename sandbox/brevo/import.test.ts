@@ -11,7 +11,7 @@ afterAll(async () => {
   await sb.close();
 });
 
-async function setup() {
+function setup() {
   const acc = sb.control.createAccount();
   const call = brevoHttp(sb.url, acc.apiKey);
   const folder = sb.control.createFolder(acc.apiKey, 'Imports');
@@ -27,7 +27,7 @@ async function setup() {
 
 describe('POST /contacts/import', () => {
   it('answers 202 with a process id, runs in the background and reports counters', async () => {
-    const { acc, call, list, waitDone } = await setup();
+    const { acc, call, list, waitDone } = setup();
     await call('POST', '/contacts', { email: 'taken@x.io', attributes: { SMS: '+33612345678' } });
     const jsonBody = [
       ...Array.from({ length: 1200 }, (_, i) => ({ email: `i${i}@x.io`, attributes: { FIRSTNAME: `I${i}`, NOT_AN_ATTRIBUTE: 'ignored' } })),
@@ -48,7 +48,7 @@ describe('POST /contacts/import', () => {
   });
 
   it('honours updateExistingContacts=false and emptyContactsAttributes', async () => {
-    const { acc, call, list, waitDone } = await setup();
+    const { acc, call, list, waitDone } = setup();
     await call('POST', '/contacts', { email: 'keep@x.io', attributes: { FIRSTNAME: 'Keep', LASTNAME: 'Me' } });
     const skip = await call('POST', '/contacts/import', { jsonBody: [{ email: 'keep@x.io', attributes: { FIRSTNAME: 'Changed' } }], listIds: [list], updateExistingContacts: false });
     await waitDone((skip.body as { processId: number }).processId);
@@ -62,7 +62,7 @@ describe('POST /contacts/import', () => {
   });
 
   it('imports CSV fileBody into a new list and calls notifyUrl when done', async () => {
-    const { acc, call, folder } = await setup();
+    const { acc, call, folder } = setup();
     const receiver = await startReceiver();
     try {
       const res = await call('POST', '/contacts/import', {
@@ -82,7 +82,7 @@ describe('POST /contacts/import', () => {
   });
 
   it('refuses a body over 10 MB, no source, two sources, and unknown lists', async () => {
-    const { call, list } = await setup();
+    const { call, list } = setup();
     const big = await call('POST', '/contacts/import', { fileBody: `EMAIL\n${'a'.repeat(10 * 1024 * 1024)}`, listIds: [list] });
     expect(big.status).toBe(400);
     expect((big.body as { code: string }).code).toBe('out_of_range');
