@@ -210,8 +210,10 @@ webhooks:
 
   it('reports duplicate keys and broken YAML with positions', () => {
     const [duplicate] = errorsOf(file('lists:\n  customers: 1\n  customers: 2'));
-    expect(duplicate?.line).toBe(5);
-    expect(duplicate?.message).toMatch(/appears twice/);
+    expect(duplicate).toMatchObject({ line: 5, column: 7, path: 'connectors.pipedrive.lists.customers' });
+    expect(duplicate?.message).toMatch(/"customers" appears twice in connectors\.pipedrive\.lists; keep only one/);
+    const [stage] = errorsOf(file('deal_stage_mapping:\n  1: 61\n  "1": 62'));
+    expect(stage?.path).toBe('connectors.pipedrive.deal_stage_mapping.1');
     const [broken] = errorsOf('connectors:\n  pipedrive: [\n');
     expect(broken?.message).toMatch(/not valid YAML/);
   });

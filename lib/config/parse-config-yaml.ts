@@ -72,7 +72,7 @@ function didYouMean(name: string, candidates: readonly string[]): string {
  */
 export function parseConfigYaml(text: string): ParseConfigResult {
   const lineCounter = new LineCounter();
-  const document = parseDocument(text, { lineCounter, uniqueKeys: true, prettyErrors: false });
+  const document = parseDocument(text, { lineCounter, uniqueKeys: false, prettyErrors: false });
   const errors: ConfigError[] = [];
   const notices: ConfigError[] = [];
   const position = (node: YamlNode | null) => {
@@ -85,14 +85,12 @@ export function parseConfigYaml(text: string): ParseConfigResult {
 
   for (const problem of document.errors) {
     const { line, col } = lineCounter.linePos(problem.pos[0]);
-    const message =
-      problem.code === 'DUPLICATE_KEY'
-        ? 'this key appears twice in the same section; keep only one of them'
-        : `the file is not valid YAML: ${problem.message.split('\n')[0] ?? problem.code}`;
-    errors.push({ line, column: col, path: '', message });
+    // Syntax errors have no reliable structure yet, so they carry no path.
+    errors.push({ line, column: col, path: '', message: `the file is not valid YAML: ${problem.message.split('\n')[0] ?? problem.code}` });
   }
   if (errors.length > 0) return { ok: false, errors };
 
+  // Duplicate keys are found while walking (uniqueKeys is off) so the error can name the path.
   const root = document.contents as YamlNode | null;
   if (root === null || (isScalar(root) && root.value === null)) {
     fail(null, '', 'the file is empty; start it with "connectors:" and "pipedrive:" underneath');
@@ -106,6 +104,7 @@ export function parseConfigYaml(text: string): ParseConfigResult {
       return [];
     }
     const result: { key: string; keyNode: YamlNode; value: YamlNode | null; path: string }[] = [];
+    const seen = new Set<string>();
     for (const pair of node.items) {
       const keyNode = pair.key as YamlNode;
       const raw: unknown = isScalar(keyNode) ? keyNode.value : null;
@@ -114,6 +113,11 @@ export function parseConfigYaml(text: string): ParseConfigResult {
         continue;
       }
       const key = String(raw);
+      if (seen.has(key)) {
+        fail(keyNode, childPath(path, key), `"${key}" appears twice in ${path || 'the file'}; keep only one of them`);
+        continue;
+      }
+      seen.add(key);
       const value = (pair.value ?? null) as YamlNode | null;
       if (value !== null && isAlias(value)) {
         fail(value, childPath(path, key), 'YAML aliases (*name) are not supported here; write the value out');
