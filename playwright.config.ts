@@ -11,6 +11,8 @@ const serverEnv: Record<string, string> = {
   ...(process.env as Record<string, string>),
   PORT: String(port),
   PIPEBRIDGE_DATA_DIR: '.data/e2e',
+  PIPEDRIVE_SANDBOX_PORT: String(port + 10),
+  BREVO_SANDBOX_PORT: String(port + 20),
   LOG_LEVEL: process.env.LOG_LEVEL ?? 'warn',
   NEXT_TELEMETRY_DISABLED: '1',
 };

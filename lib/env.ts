@@ -28,9 +28,13 @@ const schema = z
     /** Origins allowed to frame the panel (space-separated), besides Pipedrive's. */
     PIPEDRIVE_FRAME_ANCESTORS: z.string().default('https://*.pipedrive.com'),
     BREVO_API_URL: z.url().default('https://api.brevo.com/v3'),
+    /** Write logs to this file instead of stdout (tests grep it for leaked secrets). */
+    PIPEBRIDGE_LOG_FILE: z.string().optional(),
     LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
     /** Run job workers inside the web process (demo and dev). */
     PIPEBRIDGE_IN_PROCESS_WORKERS: bool.default(false),
+    /** Set only by `npm run demo`: the sandbox Brevo account's key, prefilled in the connect form. */
+    PIPEBRIDGE_DEMO_BREVO_KEY: z.string().optional(),
     PIPEBRIDGE_WORKER_CONCURRENCY: z.coerce.number().int().min(1).max(64).default(4),
   })
   .superRefine((env, ctx) => {

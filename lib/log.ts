@@ -15,11 +15,15 @@ export const redactPaths = [...SECRET_KEYS, ...SECRET_KEYS.map((k) => `*.${k}`),
 let root: pino.Logger | undefined;
 
 export function logger(): pino.Logger {
-  root ??= pino({
-    level: env().LOG_LEVEL,
-    redact: { paths: redactPaths, censor: '[redacted]' },
-    base: { app: 'pipebridge' },
-  });
+  const e = env();
+  root ??= pino(
+    {
+      level: e.LOG_LEVEL,
+      redact: { paths: redactPaths, censor: '[redacted]' },
+      base: { app: 'pipebridge' },
+    },
+    e.PIPEBRIDGE_LOG_FILE ? pino.destination({ dest: e.PIPEBRIDGE_LOG_FILE, sync: true, append: true }) : undefined,
+  );
   return root;
 }
 

@@ -23,6 +23,14 @@ for (const n of booted.notes) log.info(n);
 
 const cleanups: (() => Promise<void>)[] = [];
 
+if (mode !== 'web' && process.env.PIPEBRIDGE_DEMO_SANDBOXES !== 'false') {
+  // Started before the web server so that its environment points at them.
+  const { startDemoSandboxes } = await import('./demo-sandboxes');
+  const sandboxes = await startDemoSandboxes(process.env.APP_URL!);
+  cleanups.push(sandboxes.close);
+  for (const n of sandboxes.notes) log.info(n);
+}
+
 
 function newestSource(dir: string): number {
   let newest = 0;

@@ -1,10 +1,12 @@
 import type { JobDefinition } from './define-job';
 import { purgeOldRecords } from './maintenance';
+import { refreshIdleInstallations } from './refresh-idle-installations';
 
 /** Every job the workers run. A job missing here is never picked up. */
-export const allJobs: JobDefinition[] = [purgeOldRecords];
+export const allJobs: JobDefinition[] = [purgeOldRecords, refreshIdleInstallations];
 
 /** Recurring jobs (cron, UTC). pg-boss keeps one schedule per name across all processes. */
 export const schedules: { job: JobDefinition; cron: string; payload: object }[] = [
   { job: purgeOldRecords, cron: '17 3 * * *', payload: { olderThanDays: 30 } },
+  { job: refreshIdleInstallations, cron: '41 4 * * *', payload: { olderThanDays: 7 } },
 ];

@@ -1,0 +1,17 @@
+/**
+ * Every API route file and how it authenticates. tests/integration/tenancy.test.ts reads this:
+ * a route file that is missing here, or an admin route without a tenancy probe, fails it.
+ *  - admin:  next-auth session of a company admin (withAdmin); scoped to that company
+ *  - panel:  Pipedrive-signed JWT from the app extensions SDK (withPanel)
+ *  - basic:  HTTP Basic credentials of the app or of the company's webhook
+ *  - public: no tenant data
+ */
+export type RouteAuth = 'admin' | 'panel' | 'basic' | 'public';
+
+export const routeManifest: Record<string, { auth: RouteAuth; note: string }> = {
+  'app/api/health/route.ts': { auth: 'public', note: 'liveness: database and queue status only' },
+  'app/api/auth/[...nextauth]/route.ts': { auth: 'basic', note: 'next-auth sign-in; DELETE is the Pipedrive uninstall (Basic client_id:client_secret)' },
+  'app/api/brevo/connection/route.ts': { auth: 'admin', note: "the company's Brevo key" },
+  'app/api/account/route.ts': { auth: 'admin', note: 'GDPR export and delete' },
+  'app/api/account/disconnect/route.ts': { auth: 'admin', note: 'revoke and delete' },
+};
