@@ -100,7 +100,7 @@ export const syncConfigSchema = z
     /** `yourcompany` of yourcompany.pipedrive.com; informative, the installation is the truth. */
     companyDomain: z
       .string()
-      .regex(/^[a-z0-9][a-z0-9-]*$/i)
+      .regex(/^[a-z0-9][a-z0-9-]*$/, 'the lower-case subdomain, e.g. yourcompany')
       .nullable(),
     sync: z.object({
       persons: z.boolean(),

@@ -37,6 +37,21 @@ export interface PersonContactInput {
   rates?: Readonly<Record<string, number>>;
 }
 
+const indexes = new WeakMap<readonly FieldDefinition[], ReadonlyMap<string, FieldDefinition>>();
+
+/**
+ * Field definitions by key, built once per definitions array: a backfill maps every person
+ * against the same few hundred fields, and a linear search per value would dominate the run.
+ */
+function fieldIndex(fields: readonly FieldDefinition[]): ReadonlyMap<string, FieldDefinition> {
+  let index = indexes.get(fields);
+  if (index === undefined) {
+    index = new Map(fields.map((field) => [field.field_key, field]));
+    indexes.set(fields, index);
+  }
+  return index;
+}
+
 /** The contact's `ext_id`: the Pipedrive person id, so the writer can find it by `identifierType=ext_id`. */
 export function personExtId(personId: number): string {
   return `pd_person_${personId}`;
@@ -145,7 +160,7 @@ export function mapPersonToContact(input: PersonContactInput): ContactUpsert | S
         break;
       }
       case 'custom': {
-        const field = input.personFields.find((candidate) => candidate.field_key === source.key);
+        const field = fieldIndex(input.personFields).get(source.key);
         if (field === undefined) {
           warnings.push({
             code: 'custom_field_unknown',
