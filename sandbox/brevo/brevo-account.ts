@@ -57,8 +57,12 @@ export interface AccountKeys {
   ipBlockedApiKey: string;
 }
 
+const ALNUM = 'ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789';
+
+/** Same shape as Brevo's v3 keys: `xkeysib-` + 64 hex + `-` + 16 alphanumerics. */
 function newKey(): string {
-  return `xkeysib-${randomBytes(32).toString('hex')}-${randomBytes(12).toString('base64url').slice(0, 16)}`;
+  const suffix = [...randomBytes(16)].map((b) => ALNUM[b % ALNUM.length]).join('');
+  return `xkeysib-${randomBytes(32).toString('hex')}-${suffix}`;
 }
 
 /**
