@@ -256,7 +256,7 @@ export function v1Routes(): ApiRoute[] {
     if (!c.users.get(userId)) return webhookValidationError('user_id', 'user does not exist');
     const owned = [...c.webhooks.values()].filter((w) => w.user_id === userId).length;
     if (owned >= MAX_WEBHOOKS_PER_USER) return fail(422, `Webhooks limit reached: at most ${MAX_WEBHOOKS_PER_USER} per user`);
-    const id = Math.max(0, ...c.webhooks.keys()) + 1;
+    const id = c.nextWebhookId++;
     const w: WebhookRec = {
       id, company_id: c.id, owner_id: ctx.userId, user_id: userId, event_action: input.event_action, event_object: input.event_object, subscription_url: input.subscription_url,
       version: input.version, name: input.name ?? `${input.event_action}.${input.event_object}`, http_auth_user: input.http_auth_user ?? null, http_auth_password: input.http_auth_password ?? null,

@@ -75,6 +75,8 @@ export class SandboxCompany {
   readonly leadLabels = new Map<string, LeadLabelRec>();
   readonly fields: Record<FieldEntity, FieldDefRec[]> = { person: [], organization: [], deal: [] };
   readonly webhooks = new Map<number, WebhookRec>();
+  /** Webhook ids are never reused, even after deletions. */
+  nextWebhookId = 1;
   /** API tokens (x-api-token) by value → user id. */
   readonly apiTokens = new Map<string, number>();
   private listeners: ChangeListener[] = [];

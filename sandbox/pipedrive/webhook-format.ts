@@ -188,7 +188,8 @@ export function webhookData(kind: EntityKind, rec: object, c: SandboxCompany): R
 export function changedFields(before: Record<string, unknown>, after: Record<string, unknown>): Record<string, unknown> {
   const out: Record<string, unknown> = {};
   for (const key of Object.keys(before)) {
-    if (key === 'update_time') continue;
+    // Server-maintained timestamps are not reported: a stage move gives {"stage_id": <old>} only.
+    if (key === 'update_time' || key === 'stage_change_time') continue;
     const b = before[key];
     const a = after[key];
     if (key === 'custom_fields' && b && a && typeof b === 'object' && typeof a === 'object') {
