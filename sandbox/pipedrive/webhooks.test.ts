@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { parseWebhookV2, WEBHOOK_V2_DATA_SCHEMAS, WEBHOOK_V2_META_KEYS, type WebhookEntity } from '@/lib/pipedrive/schemas/webhook-payload-v2';
+import { parseWebhookV2, WEBHOOK_V2_DATA_SCHEMAS, WEBHOOK_V2_META_KEYS } from '@/lib/pipedrive/schemas/webhook-payload-v2';
 import { uninstallBodySchema } from '@/lib/pipedrive/schemas/webhook-payload-v1';
 import { SandboxClock } from '../shared/clock';
 import { listen, readRequest, type RunningServer } from '../shared/http';
