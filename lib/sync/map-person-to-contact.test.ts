@@ -190,4 +190,20 @@ describe('mapPersonToContact', () => {
     );
     expect(contact.attributes).toEqual({ PD_CREATED: '2024-05-01' });
   });
+
+  it('normalizes any source written to a phone identifier attribute, and drops it when invalid', () => {
+    const phoneKey = hashKey('p');
+    const withPhones = config();
+    withPhones.personMapping = [{ source: { kind: 'custom', key: phoneKey }, attribute: 'WHATSAPP' }];
+    const fields = [field({ field_key: phoneKey, field_name: 'Mobile', field_type: 'varchar' })];
+    const good = upsert(
+      mapPersonToContact(input({ config: withPhones, personFields: fields, person: { ...input().person, custom_fields: { [phoneKey]: '06 12 34 56 78' } } })),
+    );
+    expect(good.attributes).toEqual({ WHATSAPP: '+33612345678' });
+    const bad = upsert(
+      mapPersonToContact(input({ config: withPhones, personFields: fields, person: { ...input().person, custom_fields: { [phoneKey]: 'none' } } })),
+    );
+    expect(bad.attributes).toEqual({});
+    expect(bad.warnings[0]).toMatchObject({ code: 'phone_invalid', field: `custom_fields.${phoneKey}` });
+  });
 });

@@ -3,7 +3,8 @@ import { EMAIL_TARGET, type SyncConfig } from './config';
 import { contactHash } from './contact-hash';
 import { convertCustomFieldValue, type BrevoAttributeType, type ConversionContext } from './convert-custom-field-value';
 import { formatPersonSource, type PersonSource } from './mapping-source';
-import { selectPrimaryPhone } from './normalize-phone';
+import { normalizePhone, selectPrimaryPhone } from './normalize-phone';
+import { BREVO_PHONE_ATTRIBUTES } from './brevo-names';
 import { planListMembership, type ListMembershipPlan } from './plan-list-membership';
 import { selectPrimaryEmail } from './select-primary-email';
 import type {
@@ -183,7 +184,17 @@ export function mapPersonToContact(input: PersonContactInput): ContactUpsert | S
 
   for (const entry of config.personMapping) {
     if (entry.attribute === EMAIL_TARGET) continue;
-    const value = read(entry.source, entry.attribute);
+    let value = read(entry.source, entry.attribute);
+    // Whatever the source, a phone identifier attribute only ever receives a valid E.164
+    // number: Brevo rejects the whole contact otherwise.
+    if (typeof value === 'string' && BREVO_PHONE_ATTRIBUTES.has(entry.attribute)) {
+      const phone = normalizePhone(value, config.defaultPhoneCountry, formatPersonSource(entry.source));
+      if (phone.ok) value = phone.phone;
+      else {
+        warnings.push(phone.warning);
+        value = undefined;
+      }
+    }
     if (value !== undefined) attributes[entry.attribute] = value;
   }
 

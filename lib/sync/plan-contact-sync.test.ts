@@ -61,4 +61,31 @@ describe('planContactSync', () => {
     const plan = planContactSync(input(new Map([[1, { personId: 1, lastHash: null, lists: [], blocklisted: true }]])));
     expect(plan.writes[0]).toMatchObject({ personId: 1, blocklisted: true, listIds: [] });
   });
+
+  it('syncs the oldest of two persons sharing an email and skips the other with the fix', () => {
+    const shared = input();
+    shared.persons = [
+      person({ id: 5, emails: [{ value: 'Same@example.com', primary: true }] }),
+      person({ id: 4, emails: [{ value: 'same@example.com', primary: true }] }),
+    ];
+    const plan = planContactSync(shared);
+    expect(plan.writes.map((write) => write.personId)).toEqual([4]);
+    expect(plan.skipped[0]).toMatchObject({ entityId: 5, reason: 'duplicate_email' });
+    expect(plan.skipped[0]?.detail).toMatch(/person 4 .* merge the two persons in Pipedrive/);
+  });
+
+  it('writes the second person sharing a phone number without SMS, with a new hash', () => {
+    const shared = input();
+    shared.config.defaultPhoneCountry = 'FR';
+    shared.persons = [
+      person({ id: 1, emails: [{ value: 'a@example.com', primary: true }], phones: [{ value: '06 12 34 56 78', primary: true }] }),
+      person({ id: 2, emails: [{ value: 'b@example.com', primary: true }], phones: [{ value: '+33612345678', primary: true }] }),
+    ];
+    const plan = planContactSync(shared);
+    expect(plan.writes[0]?.attributes.SMS).toBe('+33612345678');
+    expect(plan.writes[1]?.attributes).not.toHaveProperty('SMS');
+    expect(plan.writes[1]?.warnings).toEqual([expect.objectContaining({ code: 'phone_duplicate', entityId: 2 })]);
+    const alone = planContactSync({ ...shared, persons: [shared.persons[1]!] });
+    expect(alone.writes[0]?.hash).not.toBe(plan.writes[1]?.hash);
+  });
 });

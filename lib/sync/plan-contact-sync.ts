@@ -1,5 +1,6 @@
 import type { SyncConfig } from './config';
 import type { BrevoAttributeType, ConversionContext } from './convert-custom-field-value';
+import { contactHash } from './contact-hash';
 import { mapPersonToContact } from './map-person-to-contact';
 import type {
   ContactUpsert,
@@ -58,14 +59,19 @@ function groupByPerson<T>(items: readonly T[], personOf: (item: T) => number | n
  * Plans the contact writes for a page (or a whole backfill) of persons: joins each person with
  * their organization, deals and leads, maps them, and separates real changes from writes whose
  * hash matches the last one. Re-running a sync over unchanged data therefore sends nothing,
- * which keeps within Brevo's contact budget and stops echo loops.
+ * which keeps within Brevo's contact budget and stops echo loops. Collisions are resolved
+ * within the batch only; across batches the writer's link table has to catch them.
  */
 export function planContactSync(input: ContactSyncInput): ContactSyncPlan {
   const dealsByPerson = groupByPerson(input.deals, (deal) => deal.person_id);
   const leadsByPerson = groupByPerson(input.leads, (lead) => lead.person_id);
   const organizations = new Map(input.organizations.map((org) => [org.id, org]));
   const plan: ContactSyncPlan = { writes: [], unchanged: [], skipped: [] };
-  for (const person of input.persons) {
+  const mapped: ContactUpsert[] = [];
+  // Lowest id first: when two persons collide, the older record wins, and it keeps winning on
+  // every run instead of flip-flopping with whichever was edited last.
+  const persons = [...input.persons].sort((a, b) => a.id - b.id);
+  for (const person of persons) {
     const link = input.links.get(person.id);
     const result = mapPersonToContact({
       person,
@@ -80,8 +86,63 @@ export function planContactSync(input: ContactSyncInput): ContactSyncPlan {
       ...(input.rates === undefined ? {} : { rates: input.rates }),
     });
     if (result.kind === 'skip') plan.skipped.push(result);
-    else if (link?.lastHash === result.hash) plan.unchanged.push(result);
-    else plan.writes.push(result);
+    else mapped.push(result);
+  }
+  for (const contact of resolveCollisions(mapped, plan.skipped)) {
+    if (input.links.get(contact.personId)?.lastHash === contact.hash) plan.unchanged.push(contact);
+    else plan.writes.push(contact);
   }
   return plan;
+}
+
+/**
+ * Brevo identifies contacts by email and also requires SMS numbers to be unique, so two
+ * Pipedrive persons sharing either would overwrite each other or fail. Within the batch, the
+ * first person keeps the email (the others are skipped, with the fix: merge them in
+ * Pipedrive) and the first keeps the number (the others are written without SMS).
+ */
+function resolveCollisions(contacts: readonly ContactUpsert[], skipped: SkipOperation[]): ContactUpsert[] {
+  const emailOwner = new Map<string, number>();
+  const phoneOwner = new Map<string, number>();
+  const kept: ContactUpsert[] = [];
+  for (const contact of contacts) {
+    const owner = emailOwner.get(contact.email);
+    if (owner !== undefined) {
+      skipped.push({
+        kind: 'skip',
+        entity: 'person',
+        entityId: contact.personId,
+        reason: 'duplicate_email',
+        detail: `person ${owner} has the same email (${contact.email}) and is synced instead; merge the two persons in Pipedrive`,
+        warnings: contact.warnings,
+      });
+      continue;
+    }
+    emailOwner.set(contact.email, contact.personId);
+    const sms = contact.attributes.SMS;
+    const phoneHolder = typeof sms === 'string' ? phoneOwner.get(sms) : undefined;
+    if (typeof sms === 'string' && phoneHolder === undefined) phoneOwner.set(sms, contact.personId);
+    if (phoneHolder === undefined) {
+      kept.push(contact);
+      continue;
+    }
+    const attributes = { ...contact.attributes };
+    delete attributes.SMS;
+    kept.push({
+      ...contact,
+      attributes,
+      hash: contactHash({ email: contact.email, extId: contact.extId, attributes, lists: contact.lists }),
+      warnings: [
+        ...contact.warnings,
+        {
+          code: 'phone_duplicate',
+          message: `person ${phoneHolder} already uses ${String(sms)} as SMS number, which Brevo requires to be unique; this contact was written without it`,
+          entity: 'person',
+          entityId: contact.personId,
+          field: 'SMS',
+        },
+      ],
+    });
+  }
+  return kept;
 }

@@ -195,6 +195,7 @@ export type SyncEntity = 'person' | 'organization' | 'deal' | 'activity' | 'lead
 export interface SyncWarning {
   code:
     | 'phone_invalid'
+    | 'phone_duplicate'
     | 'custom_field_unknown'
     | 'custom_field_option_unknown'
     | 'custom_field_value_invalid'
@@ -218,7 +219,8 @@ export type SkipReason =
   | 'no_identifier'
   | 'no_transition'
   | 'rule_missing'
-  | 'not_linked';
+  | 'not_linked'
+  | 'duplicate_email';
 
 export interface SkipOperation {
   kind: 'skip';
