@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { defaultSyncConfig, type SyncConfig } from '@/lib/sync/config';
-import { pipedriveStageSchema } from '@/lib/sync/types';
+import { pipedrivePipelineSchema, pipedriveStageSchema } from '@/lib/sync/types';
 import { diffConfigs } from './diff-configs';
 
 function edited(change: (config: SyncConfig) => void): SyncConfig {
@@ -72,6 +72,8 @@ describe('diffConfigs', () => {
       'Contacts with won deals in pipeline 2 will join list 63',
       'Contacts with lost deals no longer go to list 64',
     ]);
+    const pipelines = [pipedrivePipelineSchema.parse({ id: 2, name: 'Renewals' })];
+    expect(diffConfigs(before, after, { pipelines })[1]?.message).toBe('Contacts with won deals in pipeline Renewals will join list 63');
   });
 
   it('describes event rules added and removed', () => {

@@ -257,3 +257,28 @@ describe('parseConfigYaml: a source filling several attributes', () => {
     expect(errorsOf(file('person_mapping:\n  phone: []'))[0]?.message).toMatch(/lists no attribute/);
   });
 });
+
+describe('parseConfigYaml: more shapes', () => {
+  it('reports company attribute names that are not lower-case internal names', () => {
+    const [error] = errorsOf(file('organization_mapping:\n  name: Company Name\n  custom_fields.abc: industry'));
+    expect(error).toMatchObject({ path: 'connectors.pipedrive.organization_mapping.name' });
+    expect(error?.message).toMatch(/lower-case internal names; write company_name/);
+  });
+
+  it('reports a webhook rule that is not a mapping once', () => {
+    const errors = errorsOf(file('webhooks:\n  - contact_created'));
+    expect(errors).toHaveLength(1);
+    expect(errors[0]).toMatchObject({ path: 'connectors.pipedrive.webhooks[0]', line: 4 });
+  });
+
+  it('reports sections of the wrong shape', () => {
+    expect(errorsOf(file('sync: true'))[0]?.message).toMatch(/connectors\.pipedrive\.sync must be a mapping/);
+    expect(errorsOf(file('webhooks:\n  event_action: added'))[0]?.message).toMatch(/must be a list of rules/);
+  });
+
+  it('collects every error of a file at once, in file order', () => {
+    const errors = errorsOf(file('enabled: maybe\nlists:\n  customers: x\nperson_mapping:\n  name: name'));
+    expect(errors.map((error) => error.line)).toEqual([3, 5, 7]);
+  });
+});
+

@@ -434,6 +434,10 @@ export function parseConfigYaml(text: string): ParseConfigResult {
     if (items === null) fail(node, path, `${path} must be a list of rules ("- event_action: ..."), got ${describe(node)}`);
     (items ?? []).forEach((item, index) => {
       const itemPath = childPath(path, index, true);
+      if (item === null || !isMap(item)) {
+        fail(item, itemPath, `each webhook rule is a mapping with event_action, event_object and brevo_event, got ${describe(item)}`);
+        return;
+      }
       const fields = new Map(entries(item, itemPath).map((entry) => [entry.key, entry]));
       for (const entry of fields.values()) {
         if (!(webhookKeys as readonly string[]).includes(entry.key)) {
