@@ -53,6 +53,7 @@ describe('contacts', () => {
     const first = await client.upsertContact({ email: 'jane@acme.com', extId: 'pd_person_1', attributes: { FIRSTNAME: 'Jane' } });
     expect(first).toEqual({ created: true, id: expect.any(Number) as number });
     expect(await client.upsertContact({ email: 'jane@acme.com', attributes: { LASTNAME: 'Doe' } })).toEqual({ created: false });
+    expect(await client.upsertContact({ extId: 'pd_person_1', attributes: { LASTNAME: 'Doe' } }, { resolveId: true })).toEqual({ created: false, id: first.id });
     const got = await client.getContact('pd_person_1', 'ext_id');
     expect(got).toMatchObject({ id: first.id, email: 'jane@acme.com', attributes: { FIRSTNAME: 'Jane', LASTNAME: 'Doe', EXT_ID: 'pd_person_1' } });
     expect(await client.getContact('nobody@acme.com')).toBeNull();

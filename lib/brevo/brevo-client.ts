@@ -189,8 +189,12 @@ export class BrevoClient {
     }
   }
 
-  /** POST /contacts: 201 with the id when created; an update (updateEnabled) answers 204 without it. */
-  async upsertContact(input: ContactInput, opts: { updateEnabled?: boolean } = {}): Promise<{ created: boolean; id?: number }> {
+  /**
+   * POST /contacts: 201 with the id when created; an update (updateEnabled) answers 204 without it. With
+   * `resolveId`, an update is followed by a GET on the identifier Brevo matched (email, else ext_id, else SMS),
+   * because company links and contact_id events need the numeric id.
+   */
+  async upsertContact(input: ContactInput, opts: { updateEnabled?: boolean; resolveId?: boolean } = {}): Promise<{ created: boolean; id?: number }> {
     const res = await this.http.request({
       method: 'POST',
       path: '/contacts',
@@ -198,7 +202,17 @@ export class BrevoClient {
       schema: createdContactSchema,
       what: `save ${labelOf(input).toLowerCase()}`,
     });
-    return res.status === 201 && res.data ? { created: true, id: res.data.id } : { created: false };
+    if (res.status === 201 && res.data) return { created: true, id: res.data.id };
+    if (!opts.resolveId) return { created: false };
+    const sms = input.attributes?.SMS;
+    const found = input.email
+      ? await this.getContact(input.email, 'email_id')
+      : input.extId
+        ? await this.getContact(input.extId, 'ext_id')
+        : typeof sms === 'string'
+          ? await this.getContact(sms, 'phone_id')
+          : null;
+    return { created: false, ...(found ? { id: found.id } : {}) };
   }
 
   async updateContact(identifier: string | number, patch: ContactPatch, identifierType?: IdentifierType): Promise<void> {
@@ -254,10 +268,11 @@ export class BrevoClient {
    * refuses a record only because of its SMS (taken by another contact, or malformed), the record is saved
    * without SMS and the outcome says so, so the rest of the person still syncs.
    */
-  async upsertContacts(inputs: readonly ContactInput[], opts: { concurrency?: number; dropSmsOnConflict?: boolean } = {}): Promise<UpsertOutcome[]> {
+  async upsertContacts(inputs: readonly ContactInput[], opts: { concurrency?: number; dropSmsOnConflict?: boolean; resolveIds?: boolean } = {}): Promise<UpsertOutcome[]> {
+    const resolveId = opts.resolveIds ?? false;
     return mapLimit(inputs, opts.concurrency ?? 4, async (input) => {
       try {
-        return { ok: true as const, ...(await this.upsertContact(input)) };
+        return { ok: true as const, ...(await this.upsertContact(input, { resolveId })) };
       } catch (e) {
         const outcome = outcomeFromError(e, labelOf(input));
         if (!outcome) throw e;
@@ -265,7 +280,7 @@ export class BrevoClient {
         if (!smsProblem || opts.dropSmsOnConflict === false || input.attributes?.SMS === undefined) return outcome;
         const { SMS: _dropped, ...rest } = input.attributes;
         try {
-          const saved = await this.upsertContact({ ...input, attributes: rest });
+          const saved = await this.upsertContact({ ...input, attributes: rest }, { resolveId });
           return { ok: true as const, ...saved, smsDropped: true, warning: outcome.message };
         } catch (e2) {
           const second = outcomeFromError(e2, labelOf(input));
