@@ -55,8 +55,8 @@ describe.skipIf(!specs.available)('sandbox responses match the official OpenAPI 
     return {
       'GET /api/v2/persons': () => ({ path: '/api/v2/persons?limit=5&sort_by=update_time&sort_direction=desc' }),
       'GET /api/v2/persons/:id': () => ({ path: `/api/v2/persons/${scratchPerson}` }),
-      'POST /api/v2/persons': () => ({ path: '/api/v2/persons', body: { name: 'New One', emails: [{ value: 'n@example.com', primary: true, label: 'work' }], phones: [{ value: '+4930123456' }] }, ignoreDataKeys: ['marketing_status'] }),
-      'PATCH /api/v2/persons/:id': () => ({ path: `/api/v2/persons/${scratchPerson}`, body: { name: 'Scratch Renamed' }, ignoreDataKeys: ['marketing_status'] }),
+      'POST /api/v2/persons': () => ({ path: '/api/v2/persons', body: { name: 'New One', emails: [{ value: 'n@example.com', primary: true, label: 'work' }], phones: [{ value: '+4930123456' }] } }),
+      'PATCH /api/v2/persons/:id': () => ({ path: `/api/v2/persons/${scratchPerson}`, body: { name: 'Scratch Renamed' } }),
       'DELETE /api/v2/persons/:id': () => ({ path: `/api/v2/persons/${sb.control.createPerson('contract', { name: 'Doomed' }).id}` }),
       'GET /api/v2/organizations': () => ({ path: '/api/v2/organizations?limit=3' }),
       'GET /api/v2/organizations/:id': () => ({ path: `/api/v2/organizations/${scratchOrg}` }),

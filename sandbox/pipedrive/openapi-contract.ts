@@ -146,6 +146,26 @@ const SPEC_ERRATA: { name: string; apply(docs: Record<SpecName, Json>): boolean 
       return changed;
     },
   },
+  {
+    // addPerson/updatePerson "accept and return marketing_status" (their descriptions) but the response schemas omit it.
+    name: 'v2 person write responses lack marketing_status',
+    apply: (docs) => {
+      let changed = false;
+      for (const [p, m] of [['/persons', 'post'], ['/persons/{id}', 'patch']] as const) {
+        const op = ((docs.v2.paths as Json)[p] as Json | undefined)?.[m] as Json | undefined;
+        const schema = ((((op?.responses as Json | undefined)?.['200'] as Json | undefined)?.content as Json | undefined)?.['application/json'] as Json | undefined)?.schema as Json | undefined;
+        for (const part of (schema?.allOf as Json[] | undefined) ?? []) {
+          const data = (part.properties as Json | undefined)?.data as Json | undefined;
+          const props = data?.properties as Json | undefined;
+          if (props && !('marketing_status' in props)) {
+            props.marketing_status = { type: 'string', enum: ['no_consent', 'unsubscribed', 'subscribed', 'archived'] };
+            changed = true;
+          }
+        }
+      }
+      return changed;
+    },
+  },
 ];
 
 interface Operation {
