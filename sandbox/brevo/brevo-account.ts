@@ -34,6 +34,7 @@ export type IdentifierType = 'email_id' | 'contact_id' | 'ext_id' | 'phone_id' |
 const IDENTIFIER_TYPES: readonly string[] = ['email_id', 'contact_id', 'ext_id', 'phone_id', 'whatsapp_id', 'landline_number_id'];
 
 const EMAIL_RE = /^[^\s@]+@[^\s@]+\.[^\s@]+$/;
+const DROPPED_LOG_MAX = 10_000;
 
 export function isValidEmail(email: string): boolean {
   return EMAIL_RE.test(email) && email.length <= 254;
@@ -86,6 +87,8 @@ export class BrevoAccount {
   readonly webhooks = new Map<number, WebhookRecord>();
   readonly processes = new Map<number, ProcessRecord>();
   readonly dropped: DroppedValue[] = [];
+  /** Contacts in creation order, rebuilt only after a create or delete so paging 100k contacts stays cheap. */
+  private ordered: ContactRecord[] | undefined;
   readonly requestLog: RequestLogEntry[] = [];
   private nextContactId = 1;
   private nextListId = 2;
@@ -170,6 +173,11 @@ export class BrevoAccount {
     }
   }
 
+  contactsInCreationOrder(): readonly ContactRecord[] {
+    this.ordered ??= [...this.contacts.values()];
+    return this.ordered;
+  }
+
   // ---------------------------------------------------------------- contacts: writes
 
   /** POST /contacts: create, or with updateEnabled update the contact the identifiers point at. */
@@ -215,6 +223,7 @@ export class BrevoAccount {
       complaints: [],
     };
     this.contacts.set(contact.id, contact);
+    this.ordered = undefined;
     this.commit(contact, plan, false);
     return { created: true, id: contact.id };
   }
@@ -319,6 +328,8 @@ export class BrevoAccount {
     for (const id of plan.addLists) if (this.link(contact, id)) added.push(id);
     const t = this.now();
     for (const d of plan.drops) this.dropped.push({ ...d, at: t, contactId: contact.id });
+    // Keep the log bounded: a 100k-row import with a stray column would otherwise hold 100k entries.
+    if (this.dropped.length > DROPPED_LOG_MAX) this.dropped.splice(0, this.dropped.length - DROPPED_LOG_MAX);
     if (w?.emailBlacklisted !== undefined) changes.emailBlacklisted = w.emailBlacklisted;
     contact.modifiedAt = t;
     if (isUpdate && Object.keys(changes).length > 0) {
@@ -352,6 +363,7 @@ export class BrevoAccount {
     if (contact.sms) this.bySms.delete(contact.sms);
     if (contact.extId) this.byExtId.delete(contact.extId);
     this.contacts.delete(contact.id);
+    this.ordered = undefined;
     for (const company of this.companies.values()) company.linkedContactsIds.delete(contact.id);
     this.emit({ kind: 'contactDeleted', at: this.now(), email: contact.email, contactId: contact.id, listIds });
   }

@@ -110,16 +110,23 @@ export function registerContactRoutes(api: ApiRoutes): void {
     if (listFilter.some((n) => !Number.isInteger(n))) throw invalid('listIds must be integers');
     if (listFilter.length > 0 && req.query.get('segmentId')) throw invalid('Either listIds or segmentId can be passed');
     const attrFilter = filterByAttribute(account, req.query.get('filter'));
-    const all = [...account.contacts.values()];
-    if (sort === 'desc') all.reverse();
-    const matching = all.filter(
-      (c) =>
-        (modifiedSince === undefined || c.modifiedAt >= modifiedSince) &&
-        (createdSince === undefined || c.createdAt >= createdSince) &&
-        (listFilter.length === 0 || listFilter.some((id) => c.listIds.has(id))) &&
-        (!attrFilter || attrFilter(c)),
-    );
-    return json(200, { contacts: matching.slice(offset, offset + limit).map((c) => account.contactDetails(c)), count: matching.length });
+    const ordered = account.contactsInCreationOrder();
+    const filtered = modifiedSince !== undefined || createdSince !== undefined || listFilter.length > 0 || attrFilter !== undefined;
+    const matching = filtered
+      ? ordered.filter(
+          (c) =>
+            (modifiedSince === undefined || c.modifiedAt >= modifiedSince) &&
+            (createdSince === undefined || c.createdAt >= createdSince) &&
+            (listFilter.length === 0 || listFilter.some((id) => c.listIds.has(id))) &&
+            (!attrFilter || attrFilter(c)),
+        )
+      : ordered;
+    const n = matching.length;
+    const page =
+      sort === 'asc'
+        ? matching.slice(offset, offset + limit)
+        : matching.slice(Math.max(0, n - offset - limit), Math.max(0, n - offset)).reverse();
+    return json(200, { contacts: page.map((c) => account.contactDetails(c)), count: n });
   });
 
   api.on('POST', '/contacts', (req, rt) => {

@@ -43,6 +43,7 @@ describe.skipIf(!specsAvailable)('Brevo contract: client requests and sandbox re
     const list = await client.createList('Qualified', folder);
     const list2 = await client.createList('Won', folder);
     await client.getFolders();
+    await client.getAttributes();
     await client.getLists();
     const { id } = await client.upsertContact({ email: 'jane@acme.com', extId: 'pd_1', attributes: { FIRSTNAME: 'Jane', SMS: '+33612345678', PD_LABELS: ['Hot'] }, listIds: [list] });
     await client.upsertContact({ email: 'jane@acme.com', attributes: { PD_DEAL_VALUE: 12.5 } });
