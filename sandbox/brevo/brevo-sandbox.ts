@@ -65,6 +65,7 @@ export async function startBrevoSandbox(opts: BrevoSandboxOptions = {}): Promise
     }
     if (found.role === 'restricted') return { status: 403, body: { code: 'permission_denied', message: 'This API key does not have permission to access this resource' } };
     const { rt } = found;
+    rt.dispatcher.flushDue();
     const family = familyOf(req.method, apiPath);
     const rate = limiter.check(rt.account.keys.apiKey, family);
     const withRate = (r: SandboxResponse): SandboxResponse => ({ ...r, headers: { ...rate.headers, ...(r.headers ?? {}) } });

@@ -3,6 +3,8 @@ import type { MarketingEvent } from './marketing-event';
 import { webhookPayload } from './webhook-payload';
 import type { WebhookRecord } from './types';
 
+const BATCH_WINDOW_MS = 5 * 60_000;
+
 export interface WebhookDelivery {
   webhookId: number;
   url: string;
@@ -21,7 +23,7 @@ export interface WebhookDelivery {
 export class WebhookDispatcher {
   readonly deliveries: WebhookDelivery[] = [];
   private pending = new Set<Promise<void>>();
-  private batches = new Map<number, { webhook: WebhookRecord; items: Record<string, unknown>[] }>();
+  private batches = new Map<number, { webhook: WebhookRecord; items: Record<string, unknown>[]; openedAt: number }>();
 
   constructor(
     private readonly account: BrevoAccount,
@@ -33,7 +35,7 @@ export class WebhookDispatcher {
       if (hook.type !== 'marketing' || !hook.events.includes(e.kind)) continue;
       const body = webhookPayload(hook.id, e, this.account.marketingKey);
       if (hook.batched) {
-        const b = this.batches.get(hook.id) ?? { webhook: hook, items: [] };
+        const b = this.batches.get(hook.id) ?? { webhook: hook, items: [], openedAt: this.account.now() };
         b.items.push(body);
         this.batches.set(hook.id, b);
       } else this.send(hook, body);
@@ -42,10 +44,23 @@ export class WebhookDispatcher {
 
   /** Sends every batched webhook's waiting events, at most 500 per request as Brevo does. */
   flushBatches(): void {
-    for (const { webhook, items } of this.batches.values()) {
-      for (let i = 0; i < items.length; i += 500) this.send(webhook, items.slice(i, i + 500));
-    }
-    this.batches.clear();
+    for (const id of [...this.batches.keys()]) this.flushOne(id);
+  }
+
+  /**
+   * Sends the batches whose 5-minute window (developers.brevo.com/docs/batch-webhooks) has passed on the
+   * sandbox clock. The server calls it on each request to the account, so advancing the clock is enough.
+   */
+  flushDue(): void {
+    const now = this.account.now();
+    for (const [id, b] of [...this.batches]) if (now - b.openedAt >= BATCH_WINDOW_MS) this.flushOne(id);
+  }
+
+  private flushOne(id: number): void {
+    const b = this.batches.get(id);
+    if (!b) return;
+    this.batches.delete(id);
+    for (let i = 0; i < b.items.length; i += 500) this.send(b.webhook, b.items.slice(i, i + 500));
   }
 
   async idle(): Promise<void> {

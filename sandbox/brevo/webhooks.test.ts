@@ -77,6 +77,16 @@ describe('marketing webhooks', () => {
     expect(mine()).toHaveLength(1);
     expect((mine()[0]?.body as unknown[]).map((b) => (b as { email: string }).email)).toEqual(['a@x.io', 'b@x.io']);
 
+    // A batch also leaves by itself once its 5-minute window has passed on the sandbox clock.
+    sb.control.unsubscribe(acc.apiKey, 'a@x.io');
+    await call('GET', '/account');
+    await sb.control.webhooksIdle();
+    expect(mine()).toHaveLength(1);
+    sb.clock.advance(5 * 60_000);
+    await call('GET', '/account');
+    await sb.control.webhooksIdle();
+    expect(mine()).toHaveLength(2);
+
     await call('POST', '/webhooks', { url: 'http://127.0.0.1:9/unreachable', events: ['spam'], type: 'marketing' });
     sb.control.spamComplaint(acc.apiKey, 'b@x.io');
     await sb.control.webhooksIdle();
