@@ -59,7 +59,7 @@ export function computePersonDealStats(deals: readonly PipedriveDeal[], options:
       continue;
     }
     stats.won += 1;
-    const currency = deal.currency.toUpperCase();
+    const currency = deal.currency?.toUpperCase() ?? options.currency;
     if (currency === options.currency) {
       stats.revenue = addMoney(stats.revenue, deal.value);
       continue;

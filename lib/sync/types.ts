@@ -82,8 +82,13 @@ export const pipedriveDealSchema = z.object({
   pipeline_id: id,
   stage_id: id,
   status: dealStatusSchema,
-  value: z.number().default(0),
-  currency: z.string(),
+  // A deal without an amount is worth 0, not unknown: Pipedrive shows it as 0 too.
+  value: z
+    .number()
+    .nullish()
+    .transform((value) => value ?? 0),
+  /** Null when Pipedrive omits it; revenue then treats the deal as being in the default currency. */
+  currency: z.string().nullish(),
   add_time: timestamp.nullish(),
   update_time: timestamp.nullish(),
   won_time: timestamp.nullish(),
