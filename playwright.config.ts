@@ -12,6 +12,9 @@ const serverEnv: Record<string, string> = {
   PORT: String(port),
   PIPEBRIDGE_DATA_DIR: '.data/e2e',
   PIPEDRIVE_SANDBOX_PORT: String(port + 10),
+  // A fixed OAuth client so that specs can drive the sandbox's uninstall for it.
+  PIPEDRIVE_CLIENT_ID: 'pipebridge-e2e',
+  PIPEDRIVE_CLIENT_SECRET: 'pipebridge-e2e-secret',
   BREVO_SANDBOX_PORT: String(port + 20),
   LOG_LEVEL: process.env.LOG_LEVEL ?? 'warn',
   NEXT_TELEMETRY_DISABLED: '1',

@@ -5,10 +5,12 @@ import { SignInWithPipedrive } from '@/components/auth/sign-in-button';
 export const metadata = { title: 'Sign in — Pipebridge' };
 
 const errors: Record<string, string> = {
-  OAuthCallback: 'Pipedrive did not complete the sign-in (it may have been cancelled or expired). Try again.',
+  OAuthCallback: 'Pipedrive did not complete the sign-in (it may have been cancelled, expired or already used). Start again.',
+  access_denied: 'You declined access in Pipedrive, so Pipebridge was not installed. You can try again at any time.',
   AccessDenied: 'You declined access in Pipedrive, so Pipebridge was not installed. You can try again at any time.',
   OAuthSignin: 'The sign-in could not start. Try again.',
-  Callback: 'The sign-in could not be completed. Try again.',
+  // next-auth reports a declined consent, an expired or reused code and a bad state all as "Callback".
+  Callback: 'Pipedrive did not complete the sign-in: access was declined, or the link expired or was already used. Pipebridge was not installed or changed. Start again when you are ready.',
   OAuthStateMismatch: 'This sign-in link is no longer valid (it was used already or came from elsewhere). Start again.',
   SessionRequired: 'Sign in to continue.',
 };

@@ -14,7 +14,9 @@ import type { SessionClaims } from './claims';
 const log = childLogger({ part: 'auth' });
 
 function identityOf(me: CurrentUser): PipedriveIdentity {
-  const admin = me.is_admin === true || me.is_admin === 1 || (me.access ?? []).some((a) => a.app === 'global' && a.admin);
+  // Marketplace docs list `is_admin`; the OpenAPI spec lists per-app `access[].admin` instead.
+  // Either one saying "admin" of the CRM (global, sales or account settings) counts.
+  const admin = me.is_admin === true || me.is_admin === 1 || (me.access ?? []).some((a) => a.admin && ['global', 'sales', 'account_settings'].includes(a.app));
   return { userId: me.id, name: me.name, email: me.email, companyId: me.company_id, companyName: me.company_name ?? me.company_domain, companyDomain: me.company_domain, isAdmin: admin };
 }
 
