@@ -39,4 +39,8 @@ describe('computePersonDealStats', () => {
   it('returns zeros for a person without deals', () => {
     expect(computePersonDealStats([], { currency: 'USD' })).toMatchObject({ won: 0, lost: 0, open: 0, closed: 0, revenue: 0 });
   });
+
+  it('counts a deal without currency in the default currency', () => {
+    expect(computePersonDealStats([deal({ id: 1, status: 'won', value: 30, currency: null })], { currency: 'EUR' }).revenue).toBe(30);
+  });
 });

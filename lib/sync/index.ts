@@ -10,6 +10,8 @@ export {
   normalizeEventAction,
   selectEventRules,
   stageRuleKey,
+  eventObjects,
+  eventActions,
   EMAIL_TARGET,
   type SyncConfig,
   type PersonMappingEntry,
@@ -24,6 +26,12 @@ export {
   formatPersonSource,
   parseOrganizationSource,
   formatOrganizationSource,
+  knownPersonSourceNames,
+  knownOrganizationSourceNames,
+  standardPersonFields,
+  computedPersonFields,
+  personOrganizationFields,
+  standardOrganizationFields,
   type PersonSource,
   type OrganizationSource,
 } from './mapping-source';
@@ -46,3 +54,11 @@ export { buildEntityEvent, type EntityEventInput } from './build-entity-event';
 export { webhookEventDate } from './webhook-event-date';
 export { planAttributeProvisioning, type AttributeProvisioningPlan, type RequiredAttribute } from './plan-attribute-provisioning';
 export { planHistoryReplay, type HistoryReplayInput } from './plan-history-replay';
+export {
+  BREVO_ATTRIBUTE_NAME,
+  BREVO_COMPANY_ATTRIBUTE_NAME,
+  BREVO_EVENT_NAME,
+  BREVO_PHONE_ATTRIBUTES,
+  suggestAttributeName,
+  suggestEventName,
+} from './brevo-names';
