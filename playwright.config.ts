@@ -10,7 +10,8 @@ const baseURL = `http://localhost:${port}`;
 const serverEnv: Record<string, string> = {
   ...(process.env as Record<string, string>),
   PORT: String(port),
-  PIPEBRIDGE_DATA_DIR: '.data/e2e',
+  PIPEBRIDGE_DATA_DIR: `.data/e2e-${port}`,
+  NEXT_DIST_DIR: process.env.NEXT_DIST_DIR ?? (port === 3100 ? '.next' : `.next-e2e-${port}`),
   PIPEDRIVE_SANDBOX_PORT: String(port + 10),
   // A fixed OAuth client so that specs can drive the sandbox's uninstall for it.
   PIPEDRIVE_CLIENT_ID: 'pipebridge-e2e',

@@ -45,7 +45,7 @@ function newestSource(dir: string): number {
 const nextBin = path.resolve('node_modules/next/dist/bin/next');
 const childEnv = { ...process.env, PIPEBRIDGE_PARENT_PID: String(process.pid), PORT: String(port) };
 if (mode !== 'dev') {
-  const buildId = path.resolve('.next/BUILD_ID');
+  const buildId = path.resolve(process.env.NEXT_DIST_DIR || '.next', 'BUILD_ID');
   const sources = Math.max(...['app', 'components', 'lib', 'public'].filter((d) => existsSync(d)).map(newestSource));
   if (!existsSync(buildId) || statSync(buildId).mtimeMs < sources) {
     log.info('building the app (next build)…');
