@@ -252,6 +252,9 @@ export function v1Routes(): ApiRoute[] {
     if (!/^https?:$/.test(url.protocol) || url.hostname.endsWith('pipedrive.com')) return webhookValidationError('subscription_url', 'invalid or non-reachable URL');
     const v2Actions = ['create', 'change', 'delete', '*'];
     if (input.version === '2.0' && !v2Actions.includes(input.event_action)) return webhookValidationError('event_action', `Webhooks v2 take ${v2Actions.join(', ')}`);
+    const v1Actions = ['added', 'updated', 'merged', 'deleted', '*'];
+    if (input.version === '1.0' && !v1Actions.includes(input.event_action)) return webhookValidationError('event_action', `Webhooks v1 take ${v1Actions.join(', ')}`);
+    if (input.version === '1.0' && input.event_object === 'lead') return webhookValidationError('event_object', 'Webhooks v1 have no lead events');
     const userId = input.user_id ?? ctx.userId;
     if (!c.users.get(userId)) return webhookValidationError('user_id', 'user does not exist');
     const owned = [...c.webhooks.values()].filter((w) => w.user_id === userId).length;

@@ -3,6 +3,7 @@ import type { SandboxClock } from '../shared/clock';
 import type { ChangeEvent, SandboxCompany } from './company';
 import type { WebhookRec } from './model';
 import { changedFields, webhookData } from './webhook-format';
+import { v1Action, webhookV1Body } from './webhook-v1-format';
 
 /** Retries after 3, 30 and 150 s (https://pipedrive.readme.io/docs/guide-for-webhooks-v2). */
 export const RETRY_DELAYS_MS = [3_000, 30_000, 150_000];
@@ -39,7 +40,8 @@ interface InFlight {
 }
 
 function matches(w: WebhookRec, e: ChangeEvent): boolean {
-  return (w.event_object === '*' || w.event_object === e.entity) && (w.event_action === '*' || w.event_action === e.action);
+  const action = w.version === '1.0' ? v1Action(e) : e.action;
+  return (w.event_object === '*' || w.event_object === e.entity) && (w.event_action === '*' || w.event_action === action);
 }
 
 /**
@@ -74,8 +76,12 @@ export class WebhookDispatcher {
     const company = this.companyById(e.companyId);
     if (!company) return;
     for (const w of company.webhooks.values()) {
-      if (!matches(w, e) || w.version !== '2.0') continue;
+      if (!matches(w, e)) continue;
       const eventId = randomUUID();
+      if (w.version === '1.0') {
+        this.schedule(w, company, eventId, webhookV1Body(e, w, company));
+        continue;
+      }
       const data = e.after ? webhookData(e.entity, e.after, company) : null;
       const before = e.before ? webhookData(e.entity, e.before, company) : null;
       const previous = e.action === 'create' ? null : e.action === 'delete' ? before : before && data ? changedFields(before, data) : null;
@@ -105,15 +111,19 @@ export class WebhookDispatcher {
         data,
         previous,
       });
-      const now = this.clock.now();
-      if (w.banned_until !== null && w.banned_until > now) {
-        // During a ban the event is lost, and no retries are kept.
-        this.log.push({ eventId, webhookId: w.id, url: w.subscription_url, attempt: 1, at: now, outcome: 'dropped_banned', httpStatus: null, body: build(1) });
-        continue;
-      }
-      this.queue.push({ eventId, webhookId: w.id, companyId: company.id, attempt: 1, dueAt: now, build });
+      this.schedule(w, company, eventId, build);
     }
     queueMicrotask(() => this.pump());
+  }
+
+  private schedule(w: WebhookRec, company: SandboxCompany, eventId: string, build: (attempt: number) => Record<string, unknown>): void {
+    const now = this.clock.now();
+    if (w.banned_until !== null && w.banned_until > now) {
+      // During a ban the event is lost, and no retries are kept.
+      this.log.push({ eventId, webhookId: w.id, url: w.subscription_url, attempt: 1, at: now, outcome: 'dropped_banned', httpStatus: null, body: build(1) });
+      return;
+    }
+    this.queue.push({ eventId, webhookId: w.id, companyId: company.id, attempt: 1, dueAt: now, build });
   }
 
   /** Starts due deliveries and times out overdue ones. Safe to call any time. */

@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { parseWebhookV2, WEBHOOK_V2_DATA_SCHEMAS, WEBHOOK_V2_META_KEYS } from '@/lib/pipedrive/schemas/webhook-payload-v2';
-import { uninstallBodySchema } from '@/lib/pipedrive/schemas/webhook-payload-v1';
+import { uninstallBodySchema, webhookV1PayloadSchema } from '@/lib/pipedrive/schemas/webhook-payload-v1';
 import { SandboxClock } from '../shared/clock';
 import { listen, readRequest, type RunningServer } from '../shared/http';
 import { startPipedriveSandbox, type CompanyInfo, type RunningPipedriveSandbox } from './index';
@@ -136,6 +136,24 @@ describe('webhook v2 delivery', () => {
     expect(contractErrors({ ...good, data: { ...(good.data as object), visible_to: 3 } })).not.toEqual([]);
     expect(contractErrors({ ...good, data: { ...(good.data as object), nickname: 'x' } })).not.toEqual([]);
     expect(contractErrors({ ...good, meta: { ...(good.meta as object), entity_id: 4 } })).not.toEqual([]);
+  });
+});
+
+describe('legacy webhook v1 delivery', () => {
+  it('sends updated.<object> with full current and previous objects, and merges as merged + deleted', async () => {
+    const r = await api('POST', '/v1/webhooks', { subscription_url: `${receiver.url}/v1hook`, event_action: '*', event_object: 'person', name: 'legacy', version: '1.0' });
+    expect(r.status).toBe(201);
+    expect((await api('POST', '/v1/webhooks', { subscription_url: `${receiver.url}/v1hook`, event_action: 'change', event_object: 'person', name: 'bad', version: '1.0' })).status).toBe(400);
+    sb.control.editPerson('hooks', 10, { name: 'Legacy Edit' });
+    await sb.control.flushWebhooks();
+    const body = webhookV1PayloadSchema.parse(received[0]!.body);
+    expect(body).toMatchObject({ event: 'updated.person', retry: 0, meta: { action: 'updated', object: 'person', id: 10, company_id: co.id, change_source: 'app' } });
+    expect((body.current as Record<string, unknown>).name).toBe('Legacy Edit');
+    expect((body.previous as Record<string, unknown>).name).not.toBe('Legacy Edit');
+    received = [];
+    sb.control.mergePersons('hooks', 11, 12);
+    await sb.control.flushWebhooks();
+    expect(received.map((x) => x.body.event).sort()).toEqual(['deleted.person', 'merged.person']);
   });
 });
 
