@@ -62,3 +62,4 @@ export {
   suggestAttributeName,
   suggestEventName,
 } from './brevo-names';
+export { planWebhookEvents, webhookBodySchema, type WebhookBody, type WebhookEvents, type WebhookEventsInput } from './plan-webhook-events';
