@@ -86,6 +86,15 @@ describe('pagination', () => {
     expect(leads[0]!.custom_fields).toBeTypeOf('object');
   });
 
+  it('follows next_start through several recents pages (pagination wrapper)', async () => {
+    const since = new Date(clock.now());
+    clock.advance(1000);
+    for (let id = 100; id < 700; id++) sb.control.editPerson('client-co', id, { last_name: `R${id}` });
+    const recents = await collect(client().recents({ since, items: ['person'] }));
+    expect(recents.map((r) => r.id).sort((a, b) => Number(a) - Number(b))).toEqual(Array.from({ length: 600 }, (_, i) => 100 + i));
+    expect(calls).toHaveLength(2);
+  });
+
   it('resumes from a checkpointed cursor', async () => {
     const pages = client().dealPages({ limit: 50 });
     const first = (await pages.next()).value!;
