@@ -280,5 +280,13 @@ describe('parseConfigYaml: more shapes', () => {
     const errors = errorsOf(file('enabled: maybe\nlists:\n  customers: x\nperson_mapping:\n  name: name'));
     expect(errors.map((error) => error.line)).toEqual([3, 5, 7]);
   });
+
+  it('explains a file whose indentation was lost, as in the flattened spec sample', () => {
+    const flattened = 'connectors:\npipedrive:\nenabled: true\napi_token: "x"\nsync:\npersons: true\n';
+    const errors = errorsOf(flattened);
+    expect(errors.map((error) => error.path)).toEqual(['pipedrive', 'enabled', 'api_token', 'persons']);
+    expect(errors[0]?.message).toMatch(/belongs under connectors\.pipedrive; indent it/);
+    expect(errors[3]?.message).toMatch(/unknown top-level key "persons"/);
+  });
 });
 

@@ -222,6 +222,13 @@ function collectSettings(reader: YamlReader, root: YamlNode | null): Map<string,
       }
     } else if ((sectionKeys as readonly string[]).includes(top.key)) {
       take(top);
+    } else if (top.key === 'pipedrive' || pipedriveKeys.includes(top.key)) {
+      // The usual result of pasting the spec's sample after its indentation was lost.
+      reader.fail(
+        top.keyNode,
+        top.path,
+        `"${top.key}" belongs under connectors.pipedrive; indent it (two spaces per level) below "connectors:" and "pipedrive:"`,
+      );
     } else {
       reader.fail(
         top.keyNode,
