@@ -1,10 +1,26 @@
 import { z } from 'zod';
 import { Router, type SandboxResponse } from '../shared/http';
 import { SandboxError } from './company';
-import type { PipedriveControl } from './control';
+import { createCompanySchema, type PipedriveControl } from './control';
 import { faultRuleSchema } from './faults';
+import { seedOptionsSchema } from './generator';
+import { registerAppSchema } from './oauth-server';
 
 const domainBody = z.object({ domain: z.string() });
+const contact = z.object({ value: z.string(), primary: z.boolean(), label: z.string() });
+const personEditSchema = z
+  .object({
+    name: z.string().min(1),
+    first_name: z.string(),
+    last_name: z.string(),
+    emails: z.array(contact),
+    phones: z.array(contact),
+    org_id: z.number().int().nullable(),
+    custom_fields: z.record(z.string(), z.unknown()),
+    marketing_status: z.enum(['no_consent', 'unsubscribed', 'subscribed', 'archived']),
+  })
+  .partial()
+  .strict();
 const userOpt = { userId: z.number().int().optional() };
 
 /**
@@ -22,11 +38,11 @@ export function controlRouter(control: PipedriveControl): Router {
     });
 
   r.add('GET', '/_control/companies', () => json(control.listCompanies()));
-  post('/_control/companies', z.object({}).passthrough(), (b) => control.createCompany(b as never));
-  post('/_control/seed', domainBody.extend({ options: z.record(z.string(), z.unknown()).default({}) }), (b) => control.seed(b.domain, b.options));
+  post('/_control/companies', createCompanySchema, (b) => control.createCompany(b));
+  post('/_control/seed', domainBody.extend({ options: seedOptionsSchema.default({}) }), (b) => control.seed(b.domain, b.options));
   post('/_control/users', domainBody.extend({ name: z.string(), email: z.string(), isAdmin: z.boolean().optional() }), (b) => ({ id: control.addUser(b.domain, b) }));
   post('/_control/api-tokens', domainBody.extend(userOpt), (b) => ({ token: control.createApiToken(b.domain, b.userId) }));
-  post('/_control/apps', z.object({}).passthrough(), (b) => control.registerApp(b as never));
+  post('/_control/apps', registerAppSchema, (b) => control.registerApp(b));
   post('/_control/login-user', domainBody.extend(userOpt), (b) => control.setLoginUser(b.domain, b.userId));
   post('/_control/auto-approve', z.object({ on: z.boolean() }), (b) => control.setAutoApprove(b.on));
   post('/_control/tokens', domainBody.extend({ clientId: z.string(), ...userOpt }), (b) => control.issueTokens(b));
@@ -35,7 +51,7 @@ export function controlRouter(control: PipedriveControl): Router {
   post('/_control/ui/move-deal', domainBody.extend({ dealId: z.number().int(), stageId: z.number().int(), ...userOpt }), (b) => control.moveDeal(b.domain, b.dealId, b.stageId, b.userId));
   post('/_control/ui/deal-status', domainBody.extend({ dealId: z.number().int(), status: z.enum(['open', 'won', 'lost']), ...userOpt }), (b) => control.setDealStatus(b.domain, b.dealId, b.status, b.userId));
   post('/_control/ui/create-person', domainBody.extend({ name: z.string(), emails: z.array(z.string()).optional(), phones: z.array(z.string()).optional(), ...userOpt }), (b) => control.createPerson(b.domain, b, b.userId));
-  post('/_control/ui/edit-person', domainBody.extend({ id: z.number().int(), edit: z.record(z.string(), z.unknown()), ...userOpt }), (b) => control.editPerson(b.domain, b.id, b.edit, b.userId));
+  post('/_control/ui/edit-person', domainBody.extend({ id: z.number().int(), edit: personEditSchema, ...userOpt }), (b) => control.editPerson(b.domain, b.id, b.edit, b.userId));
   post('/_control/ui/delete-person', domainBody.extend({ id: z.number().int(), ...userOpt }), (b) => control.deletePerson(b.domain, b.id, b.userId));
   post('/_control/ui/merge-persons', domainBody.extend({ fromId: z.number().int(), intoId: z.number().int(), ...userOpt }), (b) => control.mergePersons(b.domain, b.fromId, b.intoId, b.userId));
   post('/_control/ui/log-activity', domainBody.extend({ subject: z.string(), type: z.string().optional(), dealId: z.number().int().optional(), personId: z.number().int().optional(), done: z.boolean().optional(), ...userOpt }), (b) => control.logActivity(b.domain, b, b.userId));

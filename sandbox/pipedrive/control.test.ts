@@ -35,6 +35,9 @@ describe('control API over HTTP', () => {
     const act = await control<{ done: boolean; deal_id: number }>('POST', '/ui/log-activity', { domain: 'ctl', subject: 'Called', dealId: 1 });
     expect(act.body).toMatchObject({ done: true, deal_id: 1 });
     expect((await control('POST', '/ui/move-deal', { domain: 'ctl', dealId: 1 })).status).toBe(400);
+    expect((await control('POST', '/seed', { domain: 'ctl', options: { persons: -1 } })).status).toBe(400);
+    expect((await control('POST', '/companies', { domain: 'Bad Domain!' })).status).toBe(400);
+    expect((await control('POST', '/ui/edit-person', { domain: 'ctl', id: 2, edit: { emails: 'x' } })).status).toBe(400);
   });
 
   it('advances the clock and manages faults', async () => {

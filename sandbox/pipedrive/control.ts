@@ -3,7 +3,7 @@ import { z } from 'zod';
 import type { SandboxClock } from '../shared/clock';
 import { SandboxCompany, SandboxError, type ChangeContext } from './company';
 import { FaultInjector, type FaultRule, type FaultRuleInput } from './faults';
-import { seedCompany, type SeedOptions, type SeedSummary } from './generator';
+import { seedCompany, seedOptionsSchema, type SeedOptions, type SeedSummary } from './generator';
 import type { ActivityRec, ContactValue, DealRec, PersonRec, Plan, WebhookRec } from './model';
 import { OAuthState, registerAppSchema, type OAuthApp, type TokenSet } from './oauth-server';
 import { RateLimitState, type RateLimitConfig } from './rate-limits';
@@ -17,7 +17,7 @@ export const createCompanySchema = z.object({
     .optional(),
   plan: z.enum(['lite', 'growth', 'premium', 'ultimate']).optional(),
   currency: z.string().length(3).optional(),
-  seed: z.custom<SeedOptions>((v) => typeof v === 'object' && v !== null).optional(),
+  seed: seedOptionsSchema.optional(),
 });
 
 export interface CompanyInfo {

@@ -1,3 +1,4 @@
+import { z } from 'zod';
 import { SandboxCompany, type ChangeContext } from './company';
 import type { ContactValue, CustomFieldType, FieldDefRec, FieldEntity, LeadLabelRec } from './model';
 
@@ -13,24 +14,31 @@ export function createRng(seed: number): () => number {
   };
 }
 
-export interface SeedOptions {
-  seed?: number;
-  users?: number;
-  organizations?: number;
-  persons?: number;
-  deals?: number;
-  activities?: number;
-  leads?: number;
-  /** Share of persons that duplicate an earlier person's name and email (0..1). */
-  duplicateRate?: number;
-  noEmailRate?: number;
-  multiEmailRate?: number;
-  invalidPhoneRate?: number;
-  archivedLeadRate?: number;
-  currencies?: string[];
-  /** Pipelines with their stage names; defaults to one sales pipeline. */
-  pipelines?: { name: string; stages: string[] }[];
-}
+const count = z.number().int().nonnegative().max(2_000_000);
+const rate = z.number().min(0).max(1);
+
+export const seedOptionsSchema = z
+  .object({
+    seed: z.number().int().optional(),
+    users: z.number().int().min(1).max(1000).optional(),
+    organizations: count.optional(),
+    persons: count.optional(),
+    deals: count.optional(),
+    activities: count.optional(),
+    leads: count.optional(),
+    /** Share of persons that duplicate an earlier person's name and email. */
+    duplicateRate: rate.optional(),
+    noEmailRate: rate.optional(),
+    multiEmailRate: rate.optional(),
+    invalidPhoneRate: rate.optional(),
+    archivedLeadRate: rate.optional(),
+    currencies: z.array(z.string().length(3)).min(1).optional(),
+    /** Pipelines with their stage names; defaults to one sales pipeline. */
+    pipelines: z.array(z.object({ name: z.string().min(1), stages: z.array(z.string().min(1)).min(1) })).min(1).optional(),
+  })
+  .strict();
+
+export type SeedOptions = z.infer<typeof seedOptionsSchema>;
 
 export interface SeedSummary {
   users: number;
@@ -163,7 +171,8 @@ function customValues(company: SandboxCompany, entity: FieldEntity, rng: () => n
  * Includes the awkward cases a sync must survive: duplicates, persons without email or with
  * several, invalid phone numbers, deals in several currencies, archived leads.
  */
-export function seedCompany(company: SandboxCompany, opts: SeedOptions = {}): SeedSummary {
+export function seedCompany(company: SandboxCompany, input: SeedOptions = {}): SeedSummary {
+  const opts = seedOptionsSchema.parse(input);
   const rng = createRng(opts.seed ?? company.id);
   const now = company.now();
   const currencies = opts.currencies ?? ['EUR', 'USD', 'GBP', 'CHF'];
