@@ -2,6 +2,7 @@ import http from 'node:http';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { MemoryRateLimiter } from '../ratelimit/memory-limiter';
 import { startBrevoSandbox, type BrevoSandbox } from '../../sandbox/brevo/index';
+import { contractFetch } from '../../sandbox/brevo/contract/contract-fetch';
 import { BrevoClient, BrevoError, type BrevoClientOptions, type ImportRecord } from './index';
 
 let sb: BrevoSandbox;
@@ -12,8 +13,9 @@ afterAll(async () => {
   await sb.close();
 });
 
+// Every request the client sends here, and every answer, is also checked against Brevo's spec.
 function clientFor(apiKey: string, extra: Partial<BrevoClientOptions> = {}) {
-  return new BrevoClient({ baseUrl: `${sb.url}/v3`, apiKey, limiter: new MemoryRateLimiter(), budgetKey: apiKey.slice(-8), sleep: () => Promise.resolve(), ...extra });
+  return new BrevoClient({ baseUrl: `${sb.url}/v3`, apiKey, limiter: new MemoryRateLimiter(), budgetKey: apiKey.slice(-8), sleep: () => Promise.resolve(), fetch: contractFetch(`${sb.url}/v3`), ...extra });
 }
 
 function setup() {

@@ -195,6 +195,7 @@ export class BrevoClient {
    * because company links and contact_id events need the numeric id.
    */
   async upsertContact(input: ContactInput, opts: { updateEnabled?: boolean; resolveId?: boolean } = {}): Promise<{ created: boolean; id?: number }> {
+    if (input.email !== undefined && !looksLikeEmail(input.email)) throw new BrevoError('invalid', `${labelOf(input)}: the email address is not valid, so it was not sent to Brevo.`);
     const res = await this.http.request({
       method: 'POST',
       path: '/contacts',
@@ -270,9 +271,21 @@ export class BrevoClient {
    */
   async upsertContacts(inputs: readonly ContactInput[], opts: { concurrency?: number; dropSmsOnConflict?: boolean; resolveIds?: boolean } = {}): Promise<UpsertOutcome[]> {
     const resolveId = opts.resolveIds ?? false;
-    return mapLimit(inputs, opts.concurrency ?? 4, async (input) => {
+    return mapLimit(inputs, opts.concurrency ?? 4, async (original): Promise<UpsertOutcome> => {
+      // Problems visible here are not worth a request (or the rate budget).
+      if (original.email !== undefined && !looksLikeEmail(original.email)) return rejected('invalid_email', `${labelOf(original)}: the email address is not valid.`);
+      let input = original;
+      let localWarning: string | undefined;
+      const sms = original.attributes?.SMS;
+      if (sms !== undefined && sms !== '' && (typeof sms !== 'string' || !brevoPhone(sms))) {
+        localWarning = `${labelOf(original)}: the phone number ${String(sms)} has no valid country code, so Brevo would refuse it.`;
+        if (opts.dropSmsOnConflict === false) return rejected('invalid_phone', localWarning);
+        const { SMS: _bad, ...rest } = original.attributes ?? {};
+        input = { ...original, attributes: rest };
+      }
       try {
-        return { ok: true as const, ...(await this.upsertContact(input, { resolveId })) };
+        const saved = await this.upsertContact(input, { resolveId });
+        return localWarning ? { ok: true as const, ...saved, smsDropped: true, warning: localWarning } : { ok: true as const, ...saved };
       } catch (e) {
         const outcome = outcomeFromError(e, labelOf(input));
         if (!outcome) throw e;

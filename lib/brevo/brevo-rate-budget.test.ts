@@ -2,6 +2,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { MemoryRateLimiter } from '../ratelimit/memory-limiter';
 import { FrozenClock } from '../../sandbox/brevo/frozen-clock';
 import { startBrevoSandbox, type BrevoSandbox } from '../../sandbox/brevo/index';
+import { contractFetch } from '../../sandbox/brevo/contract/contract-fetch';
 import { BrevoClient, BrevoError } from './index';
 
 /*
@@ -25,7 +26,7 @@ afterAll(async () => {
 });
 
 function worker(apiKey: string, limiter: MemoryRateLimiter, extra: Partial<ConstructorParameters<typeof BrevoClient>[0]> = {}) {
-  return new BrevoClient({ baseUrl: `${sb.url}/v3`, apiKey, limiter, budgetKey: 'conn-1', now: () => clock.now(), sleep, ...extra });
+  return new BrevoClient({ baseUrl: `${sb.url}/v3`, apiKey, limiter, budgetKey: 'conn-1', now: () => clock.now(), sleep, fetch: contractFetch(`${sb.url}/v3`), ...extra });
 }
 
 /** Accepted (non-429) requests per clock second, per family, from the sandbox's log. */

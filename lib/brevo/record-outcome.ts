@@ -30,6 +30,12 @@ export function outcomeFromError(err: unknown, label: string): { ok: false; reas
   if (dups.includes('sms')) return rejected('duplicate_sms', `${label}: the SMS number already belongs to another Brevo contact. Fix the phone number on one of the two records.`);
   if (dups.includes('email')) return rejected('duplicate_email', `${label}: the email address already belongs to another Brevo contact.`);
   if (dups.includes('ext_id')) return rejected('duplicate_ext_id', `${label}: the external id already belongs to another Brevo contact.`);
+  // Endpoints answering with the plain errorModel (e.g. /contacts/batch) name the duplicate only in the text.
+  if (/already associated/i.test(said)) {
+    if (/\bSMS\b/.test(said)) return rejected('duplicate_sms', `${label}: the SMS number already belongs to another Brevo contact. Fix the phone number on one of the two records.`);
+    if (/ext_id/i.test(said)) return rejected('duplicate_ext_id', `${label}: the external id already belongs to another Brevo contact.`);
+    if (/email/i.test(said)) return rejected('duplicate_email', `${label}: the email address already belongs to another Brevo contact.`);
+  }
   if (/phone|sms|whatsapp|landline/i.test(said)) return rejected('invalid_phone', `${label}: Brevo rejected the phone number ("${said}"). Store it with its country code, e.g. +33 6 12 34 56 78.`);
   if (/email/i.test(said) && /invalid/i.test(said)) return rejected('invalid_email', `${label}: Brevo rejected the email address as invalid.`);
   if (/blacklist|blocklist/i.test(said)) return rejected('blocklisted', `${label}: the contact is blocklisted in Brevo ("${said}").`);

@@ -447,7 +447,8 @@ export class BrevoAccount {
   }
 
   createList(name: string, folderId: number): ListRecord {
-    if (!this.folders.has(folderId)) throw notFound('Folder ID not found');
+    // POST /contacts/lists declares 400 (not 404) for a bad folder.
+    if (!this.folders.has(folderId)) throw invalid('folderId is invalid: folder not found');
     const list = { id: this.nextListId++, name, folderId, createdAt: this.now() };
     this.lists.set(list.id, list);
     this.listMembers.set(list.id, new Set());

@@ -1,4 +1,4 @@
-import { BrevoApiError, invalid, missing, notFound, outOfRange } from './api-error';
+import { BrevoApiError, invalid, missing, outOfRange } from './api-error';
 import { isValidEmail, type BrevoAccount } from './brevo-account';
 import { normalizeBrevoPhone } from './phone';
 import type { ImportCounters, ProcessRecord } from './types';
@@ -71,7 +71,7 @@ export function startImport(
     if (req.newList.folderId === undefined) throw missing('newList.folderId is required');
     listIds = [account.createList(req.newList.listName, req.newList.folderId).id];
   }
-  for (const id of listIds) if (!account.lists.has(id)) throw notFound(`List ID ${id} not found`);
+  for (const id of listIds) if (!account.lists.has(id)) throw invalid(`listIds: list ${id} does not exist`);
 
   const t = account.now();
   const process: ProcessRecord = {

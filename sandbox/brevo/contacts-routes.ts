@@ -152,7 +152,8 @@ export function registerContactRoutes(api: ApiRoutes): void {
         recordFault(rt, 'update', [contact.email, contact.extId, contact.sms]);
         account.plan(contact, write, 'update');
       } catch (e) {
-        if (e instanceof BrevoApiError) throw new BrevoApiError(400, e.code === 'duplicate_parameter' ? 'duplicate_parameter' : 'invalid_parameter', `contacts[${i}]: ${e.message}`, e.metadata);
+        // The batch endpoint answers with the plain errorModel: no metadata, the cause is only in the message.
+        if (e instanceof BrevoApiError) throw new BrevoApiError(400, e.code === 'duplicate_parameter' ? 'duplicate_parameter' : 'invalid_parameter', `contacts[${i}]: ${e.message}`);
         throw e;
       }
       return { contact, write };

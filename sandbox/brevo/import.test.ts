@@ -89,7 +89,7 @@ describe('POST /contacts/import', () => {
     expect((await call('POST', '/contacts/import', { listIds: [list] })).status).toBe(400);
     expect((await call('POST', '/contacts/import', { fileBody: 'EMAIL\na@b.co', jsonBody: [], listIds: [list] })).status).toBe(400);
     expect((await call('POST', '/contacts/import', { jsonBody: [{ email: 'a@b.co' }] })).status).toBe(400);
-    expect((await call('POST', '/contacts/import', { jsonBody: [{ email: 'a@b.co' }], listIds: [999] })).status).toBe(404);
+    expect((await call('POST', '/contacts/import', { jsonBody: [{ email: 'a@b.co' }], listIds: [999] })).status).toBe(400);
     expect((await call('GET', '/processes/999')).body).toEqual({ code: 'invalid_parameter', message: 'processId is invalid' });
   });
 });

@@ -130,7 +130,7 @@ export function registerListRoutes(api: ApiRoutes): void {
     const l = listOr404(account, idParam(req, 'listId'));
     if (body.name !== undefined && body.folderId !== undefined) throw invalid('Either name or folderId can be updated at a time');
     if (body.folderId !== undefined) {
-      if (!account.folders.has(body.folderId)) throw notFound('Folder ID not found');
+      if (!account.folders.has(body.folderId)) throw invalid('folderId is invalid: folder not found');
       l.folderId = body.folderId;
     }
     if (body.name !== undefined) l.name = body.name;

@@ -22,7 +22,7 @@ describe('folders and lists', () => {
   it('creates, reads, renames, moves and deletes', async () => {
     const { call, folder, list } = await setup();
     expect((await call('POST', '/contacts/lists', { name: 'No folder' })).status).toBe(400);
-    expect((await call('POST', '/contacts/lists', { name: 'Bad', folderId: 999 })).status).toBe(404);
+    expect((await call('POST', '/contacts/lists', { name: 'Bad', folderId: 999 })).status).toBe(400);
     expect((await call('GET', `/contacts/lists/${list}`)).body).toMatchObject({ id: list, name: 'Qualified', folderId: folder, createdAt: expect.any(String) as string });
     expect((await call('PUT', `/contacts/lists/${list}`, { name: 'Qualified leads' })).status).toBe(204);
     expect((await call('PUT', `/contacts/lists/${list}`, { name: 'x', folderId: folder })).status).toBe(400);
