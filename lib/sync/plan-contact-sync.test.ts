@@ -88,4 +88,15 @@ describe('planContactSync', () => {
     const alone = planContactSync({ ...shared, persons: [shared.persons[1]!] });
     expect(alone.writes[0]?.hash).not.toBe(plan.writes[1]?.hash);
   });
+
+  it('reports a mapped custom field that does not exist once for the batch, not once per person', () => {
+    const broken = input();
+    broken.config.personMapping.push({ source: { kind: 'custom', key: 'missing_key' }, attribute: 'MISSING' });
+    const plan = planContactSync(broken);
+    expect(plan.warnings).toHaveLength(1);
+    expect(plan.warnings[0]).toMatchObject({ kind: 'warning', warning: { code: 'custom_field_unknown', field: 'custom_fields.missing_key' } });
+    expect(plan.writes.flatMap((write) => write.warnings)).toEqual([]);
+    expect(plan.warnings[0]?.warning).not.toHaveProperty('entityId');
+  });
 });
+

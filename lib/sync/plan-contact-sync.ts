@@ -10,6 +10,8 @@ import type {
   PipedriveOrganization,
   PipedrivePerson,
   SkipOperation,
+  SyncWarning,
+  WarningOperation,
 } from './types';
 
 /** What the app remembers about a person's Brevo contact after its last write. */
@@ -41,6 +43,11 @@ export interface ContactSyncPlan {
   /** Contacts whose hash equals the last write: nothing to send. */
   unchanged: ContactUpsert[];
   skipped: SkipOperation[];
+  /**
+   * Problems with the configuration itself (a mapped custom field key no field has), reported
+   * once per batch instead of once per person, where they would drown the real record warnings.
+   */
+  warnings: WarningOperation[];
 }
 
 function groupByPerson<T>(items: readonly T[], personOf: (item: T) => number | null | undefined): Map<number, T[]> {
@@ -66,7 +73,17 @@ export function planContactSync(input: ContactSyncInput): ContactSyncPlan {
   const dealsByPerson = groupByPerson(input.deals, (deal) => deal.person_id);
   const leadsByPerson = groupByPerson(input.leads, (lead) => lead.person_id);
   const organizations = new Map(input.organizations.map((org) => [org.id, org]));
-  const plan: ContactSyncPlan = { writes: [], unchanged: [], skipped: [] };
+  const plan: ContactSyncPlan = { writes: [], unchanged: [], skipped: [], warnings: [] };
+  const configProblems = new Map<string, SyncWarning>();
+  const liftConfigWarnings = <T extends { warnings: SyncWarning[] }>(operation: T): T => {
+    const own = operation.warnings.filter((warning) => {
+      if (warning.code !== 'custom_field_unknown') return true;
+      const { entity: _entity, entityId: _entityId, ...general } = warning;
+      configProblems.set(warning.field ?? warning.message, general);
+      return false;
+    });
+    return { ...operation, warnings: own };
+  };
   const mapped: ContactUpsert[] = [];
   // Lowest id first: when two persons collide, the older record wins, and it keeps winning on
   // every run instead of flip-flopping with whichever was edited last.
@@ -85,9 +102,10 @@ export function planContactSync(input: ContactSyncInput): ContactSyncPlan {
       ...(input.references === undefined ? {} : { references: input.references }),
       ...(input.rates === undefined ? {} : { rates: input.rates }),
     });
-    if (result.kind === 'skip') plan.skipped.push(result);
-    else mapped.push(result);
+    if (result.kind === 'skip') plan.skipped.push(liftConfigWarnings(result));
+    else mapped.push(liftConfigWarnings(result));
   }
+  plan.warnings = [...configProblems.values()].map((warning) => ({ kind: 'warning', warning }));
   for (const contact of resolveCollisions(mapped, plan.skipped)) {
     if (input.links.get(contact.personId)?.lastHash === contact.hash) plan.unchanged.push(contact);
     else plan.writes.push(contact);
