@@ -98,7 +98,7 @@ export function exportConfigYaml(config: SyncConfig, context: ExportContext = {}
     map(
       Object.entries(listKeys).map(([key, field]) => {
         const id = config.lists[field];
-        return [key, scalar(id, id === null ? 'not used' : listComment(id))];
+        return [key, scalar(id, id === null ? 'not used' : listName(id))];
       }),
     ),
   );
