@@ -87,8 +87,9 @@ describe('pagination', () => {
   });
 
   it('follows next_start through several recents pages (pagination wrapper)', async () => {
-    const since = new Date(clock.now());
-    clock.advance(1000);
+    // since_timestamp has one-second resolution: start at the next whole second.
+    const since = new Date(Math.ceil((clock.now() + 1) / 1000) * 1000);
+    clock.advance(2000);
     for (let id = 100; id < 700; id++) sb.control.editPerson('client-co', id, { last_name: `R${id}` });
     const recents = await collect(client().recents({ since, items: ['person'] }));
     expect(recents.map((r) => r.id).sort((a, b) => Number(a) - Number(b))).toEqual(Array.from({ length: 600 }, (_, i) => 100 + i));
