@@ -61,6 +61,9 @@ describe('contacts', () => {
     expect(await client.getContact('nobody@acme.com')).toBeNull();
     await client.updateContact('pd_person_1', { attributes: { FIRSTNAME: 'Janet' } }, 'ext_id');
     expect((await client.getContact(first.id ?? 0))?.attributes.FIRSTNAME).toBe('Janet');
+    await client.upsertContact({ email: 'other@acme.com' });
+    const taken = await errorOf(client.updateContact('pd_person_1', { attributes: { EMAIL: 'other@acme.com' } }, 'ext_id'));
+    expect(taken).toMatchObject({ kind: 'duplicate', code: 'invalid_parameter', duplicateIdentifiers: ['email'] });
     expect(await client.deleteContact('jane@acme.com')).toBe(true);
     expect(await client.deleteContact('jane@acme.com')).toBe(false);
   });

@@ -548,7 +548,10 @@ export class BrevoAccount {
 export function duplicateError(verb: 'create' | 'update', identifiers: string[]): BrevoApiError {
   const subject = identifiers.join(' or ');
   const be = identifiers.length > 1 ? 'are' : 'is';
-  return new BrevoApiError(400, 'duplicate_parameter', `Unable to ${verb} contact, ${subject} ${be} already associated with another Contact`, {
+  // Since 2026 Brevo answers an email taken on update with invalid_parameter (same metadata), not
+  // duplicate_parameter (reference notes §1.3); clients must read metadata, not the code.
+  const code = verb === 'update' && identifiers.includes('email') ? 'invalid_parameter' : 'duplicate_parameter';
+  return new BrevoApiError(400, code, `Unable to ${verb} contact, ${subject} ${be} already associated with another Contact`, {
     duplicate_identifiers: identifiers,
   });
 }

@@ -3,3 +3,4 @@ export { BrevoControl, type CreatedAccount, type ContactState } from './brevo-co
 export { seedDemoAccount } from './demo-account';
 export type { FaultSpec } from './faults';
 export type { RateLimitMode } from './rate-limits';
+export { FrozenClock } from './frozen-clock';
