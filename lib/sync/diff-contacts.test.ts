@@ -42,7 +42,7 @@ describe('diffContacts', () => {
       skip(4, 'no_email'),
       skip(5, 'no_email'),
     ]);
-    expect(diff.totals).toEqual({ planned: 5, creating: 1, updating: 2, unchanged: 0, skipped: 2, blocklisted: 0 });
+    expect(diff.totals).toEqual({ planned: 5, creating: 1, updating: 2, unchanged: 0, skipped: 2, blocklisted: 0, deleting: 0 });
     expect(diff.lists).toEqual([
       { listId: 60, joining: 1, leaving: 0, joiningSamples: ['cy@example.com'], leavingSamples: [] },
       { listId: 71, joining: 0, leaving: 1, joiningSamples: [], leavingSamples: ['ada@example.com'] },
@@ -104,4 +104,15 @@ describe('diffContacts', () => {
     );
     expect(diff.totals.unchanged).toBe(1);
   });
+
+  it('counts deletions and list exits of removed persons', () => {
+    const diff = diffContacts(current, [
+      { kind: 'contact.delete', personId: 1, extId: 'pd_person_1' },
+      { kind: 'contact.delete', personId: 9, extId: 'pd_person_9' },
+      { kind: 'contact.detach', personId: 1, extId: 'pd_person_1', unlinkListIds: [71, 99] },
+    ]);
+    expect(diff.totals).toMatchObject({ deleting: 1, updating: 1 });
+    expect(diff.lists).toEqual([{ listId: 71, joining: 0, leaving: 1, joiningSamples: [], leavingSamples: ['ada@example.com'] }]);
+  });
 });
+

@@ -1,4 +1,4 @@
-import type { AttributeValue, ContactUpsert, SkipOperation, SyncWarning } from './types';
+import type { AttributeValue, ContactDelete, ContactDetach, ContactUpsert, SkipOperation, SyncWarning } from './types';
 
 /** A contact as Brevo holds it now (from `GET /contacts`), reduced to what a preview compares. */
 export interface CurrentContact {
@@ -36,7 +36,15 @@ export interface WarningSummary {
 }
 
 export interface ContactDiff {
-  totals: { planned: number; creating: number; updating: number; unchanged: number; skipped: number; blocklisted: number };
+  totals: {
+    planned: number;
+    creating: number;
+    updating: number;
+    unchanged: number;
+    skipped: number;
+    blocklisted: number;
+    deleting: number;
+  };
   lists: ListChange[];
   attributes: AttributeChange[];
   skipped: SkipSummary[];
@@ -67,7 +75,7 @@ function pushSample<T>(samples: T[], sample: T, size: number): void {
  */
 export function diffContacts(
   current: readonly CurrentContact[],
-  planned: readonly (ContactUpsert | SkipOperation)[],
+  planned: readonly (ContactUpsert | ContactDelete | ContactDetach | SkipOperation)[],
   options: { sampleSize?: number } = {},
 ): ContactDiff {
   const sampleSize = options.sampleSize ?? 5;
@@ -79,7 +87,7 @@ export function diffContacts(
   }
 
   const diff: ContactDiff = {
-    totals: { planned: planned.length, creating: 0, updating: 0, unchanged: 0, skipped: 0, blocklisted: 0 },
+    totals: { planned: planned.length, creating: 0, updating: 0, unchanged: 0, skipped: 0, blocklisted: 0, deleting: 0 },
     lists: [],
     attributes: [],
     skipped: [],
@@ -107,6 +115,25 @@ export function diffContacts(
   };
 
   for (const operation of planned) {
+    if (operation.kind === 'contact.delete') {
+      if (byExtId.has(operation.extId)) diff.totals.deleting += 1;
+      continue;
+    }
+    if (operation.kind === 'contact.detach') {
+      const existing = byExtId.get(operation.extId);
+      const inLists = new Set(existing?.listIds ?? []);
+      let changed = false;
+      for (const listId of operation.unlinkListIds) {
+        if (!inLists.has(listId) || existing === undefined) continue;
+        const change = listChange(listId);
+        change.leaving += 1;
+        pushSample(change.leavingSamples, existing.email, sampleSize);
+        changed = true;
+      }
+      if (changed) diff.totals.updating += 1;
+      else diff.totals.unchanged += 1;
+      continue;
+    }
     countWarnings(operation.warnings);
     if (operation.kind === 'skip') {
       diff.totals.skipped += 1;
