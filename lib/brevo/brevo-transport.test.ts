@@ -1,0 +1,109 @@
+import { describe, expect, it } from 'vitest';
+import { z } from 'zod';
+import { MemoryRateLimiter } from '../ratelimit/memory-limiter';
+import { errorFromResponse } from './brevo-error';
+import { BrevoTransport } from './brevo-transport';
+import { outcomeFromError } from './record-outcome';
+
+type Scripted = { status: number; body?: unknown; headers?: Record<string, string> } | 'network' | 'timeout';
+
+function scriptedFetch(script: Scripted[]) {
+  const calls: { url: string; init?: RequestInit }[] = [];
+  const fetchImpl: typeof fetch = (input, init) => {
+    calls.push({ url: String(input as string), init });
+    const next = script.shift() ?? { status: 500 };
+    if (next === 'network') return Promise.reject(new TypeError('fetch failed'));
+    if (next === 'timeout') return Promise.reject(new DOMException('The operation was aborted due to timeout', 'TimeoutError'));
+    const body = typeof next.body === 'string' ? next.body : next.body === undefined ? null : JSON.stringify(next.body);
+    const type = typeof next.body === 'string' ? 'text/html' : 'application/json';
+    return Promise.resolve(new Response(body, { status: next.status, headers: { 'content-type': type, ...(next.headers ?? {}) } }));
+  };
+  return { fetchImpl, calls };
+}
+
+function transport(script: Scripted[]) {
+  const { fetchImpl, calls } = scriptedFetch(script);
+  const sleeps: number[] = [];
+  const t = new BrevoTransport({
+    baseUrl: 'https://api.brevo.test/v3/',
+    apiKey: 'xkeysib-test',
+    limiter: new MemoryRateLimiter(),
+    budgetKey: 'k',
+    fetch: fetchImpl,
+    sleep: (ms) => {
+      sleeps.push(ms);
+      return Promise.resolve();
+    },
+    random: () => 1,
+    maxRetries: 3,
+  });
+  return { t, calls, sleeps };
+}
+
+describe('BrevoTransport', () => {
+  it('retries network errors, timeouts and gateway pages with doubling backoff, then returns typed data', async () => {
+    const { t, calls, sleeps } = transport(['network', 'timeout', { status: 502, body: '<html>bad gateway</html>' }, { status: 200, body: { id: 5 } }]);
+    const res = await t.request({ method: 'GET', path: '/contacts/5', schema: z.object({ id: z.number() }), what: 'read' });
+    expect(res.data).toEqual({ id: 5 });
+    expect(calls).toHaveLength(4);
+    expect(sleeps).toEqual([500, 1000, 2000]);
+    expect(calls[0]?.url).toBe('https://api.brevo.test/v3/contacts/5');
+    expect(new Headers(calls[0]?.init?.headers).get('api-key')).toBe('xkeysib-test');
+  });
+
+  it('gives up after maxRetries with a transient error, and never retries a 400', async () => {
+    const a = transport(Array<Scripted>(4).fill({ status: 503 }));
+    await expect(a.t.request({ method: 'GET', path: '/account', what: 'read the account' })).rejects.toMatchObject({ kind: 'transient', status: 503 });
+    expect(a.calls).toHaveLength(4);
+    const b = transport([{ status: 400, body: { code: 'invalid_parameter', message: 'Invalid phone number' } }]);
+    await expect(b.t.request({ method: 'POST', path: '/contacts', body: {}, what: 'save' })).rejects.toMatchObject({ kind: 'invalid', brevoMessage: 'Invalid phone number' });
+    expect(b.calls).toHaveLength(1);
+  });
+
+  it('reports an answer of the wrong shape as a contract problem, not as data', async () => {
+    const { t } = transport([{ status: 200, body: { id: 'five' } }]);
+    await expect(t.request({ method: 'GET', path: '/contacts/5', schema: z.object({ id: z.number() }), what: 'read' })).rejects.toMatchObject({ kind: 'invalid' });
+  });
+
+  it('sends query arrays as repeated parameters and skips undefined ones', async () => {
+    const { t, calls } = transport([{ status: 200, body: { contacts: [], count: 0 } }]);
+    await t.request({ method: 'GET', path: '/contacts', query: { listIds: [1, 2], limit: 10, sort: undefined }, what: 'list' });
+    expect(calls[0]?.url).toBe('https://api.brevo.test/v3/contacts?listIds=1&listIds=2&limit=10');
+  });
+});
+
+describe('error classification', () => {
+  it.each([
+    [401, { message: 'Key not found', code: 'unauthorized' }, 'auth'],
+    [401, { message: 'We have detected you are using an unrecognised IP address 1.2.3.4', code: 'unauthorized' }, 'ip_not_allowed'],
+    [403, { code: 'permission_denied', message: 'x' }, 'permission'],
+    [404, { code: 'document_not_found', message: 'Contact does not exist' }, 'not_found'],
+    [429, { code: 'too_many_requests', message: 'x' }, 'rate_limited'],
+    [425, { code: 'account_in_process', message: 'x' }, 'transient'],
+    [400, { code: 'duplicate_parameter', message: 'Contact already exist' }, 'duplicate'],
+    [400, { code: 'invalid_parameter', message: 'x', metadata: { duplicate_identifiers: ['email'] } }, 'duplicate'],
+    [400, { code: 'invalid_parameter', message: 'Invalid phone number' }, 'invalid'],
+  ])('%i %o is %s', (status, body, kind) => {
+    const err = errorFromResponse(status, body, 'do it');
+    expect(err.kind).toBe(kind);
+    expect(err.message.length).toBeGreaterThan(20);
+  });
+
+  it.each([
+    [{ code: 'duplicate_parameter', message: 'Unable to create contact, SMS is already associated with another Contact', metadata: { duplicate_identifiers: ['SMS'] } }, 'duplicate_sms'],
+    [{ code: 'duplicate_parameter', message: 'contacts[3]: Unable to update contact, SMS is already associated with another Contact' }, 'duplicate_sms'],
+    [{ code: 'duplicate_parameter', message: 'Unable to update contact, SMS or EXT_ID are already associated with another Contact' }, 'duplicate_sms'],
+    [{ code: 'invalid_parameter', message: 'Invalid phone number' }, 'invalid_phone'],
+    [{ code: 'invalid_parameter', message: 'Invalid WHATSAPP format' }, 'invalid_phone'],
+    [{ code: 'invalid_parameter', message: 'Invalid email address' }, 'invalid_email'],
+    [{ code: 'invalid_parameter', message: 'Unable to update contact, the contact is blocklisted' }, 'blocklisted'],
+    [{ code: 'invalid_parameter', message: 'contacts[0]: Contact does not exist' }, 'not_found'],
+  ])('record outcome of %o is %s', (body, reason) => {
+    expect(outcomeFromError(errorFromResponse(400, body, 'save'), 'Contact x')).toMatchObject({ ok: false, reason });
+  });
+
+  it('leaves account-level failures to the caller', () => {
+    expect(outcomeFromError(errorFromResponse(401, { code: 'unauthorized', message: 'Key not found' }, 'save'), 'x')).toBeUndefined();
+    expect(outcomeFromError(errorFromResponse(503, 'down', 'save'), 'x')).toBeUndefined();
+  });
+});
