@@ -202,9 +202,14 @@ describe('rate limits', () => {
 
   it('recovers from a 429 storm by waiting for the reset', async () => {
     sb.control.injectFault({ kind: 'rate_limit', count: 3 });
-    const p = await client().getPerson(3);
+    const warnings: string[] = [];
+    const started = clock.now();
+    const p = await client({ log: { warn: (_o, msg) => warnings.push(msg) } }).getPerson(3);
     expect(p.id).toBe(3);
     expect(calls.map((c) => c.status)).toEqual([429, 429, 429, 200]);
+    // Each 429 said x-ratelimit-reset: 2, and the shared limiter waited that long on the clock.
+    expect(clock.now() - started).toBeGreaterThanOrEqual(6000);
+    expect(warnings).toEqual(Array(3).fill('Pipedrive rate limit hit, waiting for the reset'));
   });
 
   it('pauses the company when the daily budget is spent instead of retrying into it', async () => {

@@ -1,3 +1,4 @@
+import 'server-only';
 import { z } from 'zod';
 import { RateBudgetExhaustedError, type RateLimiter, type RatePolicy } from '@/lib/ratelimit/types';
 import { ADMIN_MESSAGES, classifyHttpError, nextBudgetReset, PipedriveError } from './errors';
@@ -29,8 +30,13 @@ export interface PipedriveClientOptions {
   auth: PipedriveAuth;
   /** Shared by every worker: the burst and daily budgets live under `budgetKey`. */
   limiter: RateLimiter;
+  /** Key of the company's daily token budget (shared by every installation of the company). */
   budgetKey: string;
+  /** Key of the per-token burst window; defaults to budgetKey. Use the installation id when a company has several. */
+  burstKey?: string;
   fetch?: typeof fetch;
+  /** pino-compatible; retries, 429s and budget pauses are logged at warn (never tokens). */
+  log?: { warn(obj: Record<string, unknown>, msg: string): void };
   plan?: PipedrivePlan;
   seats?: number;
   /** Per-request timeout (default 30 s). */
@@ -137,7 +143,12 @@ export class PipedriveClient {
   }
 
   private get keys() {
-    return { daily: `${this.o.budgetKey}:daily`, burst: `${this.o.budgetKey}:burst`, search: `${this.o.budgetKey}:search` };
+    const burst = this.o.burstKey ?? this.o.budgetKey;
+    return { daily: `${this.o.budgetKey}:daily`, burst: `${burst}:burst`, search: `${burst}:search` };
+  }
+
+  private warn(spec: RequestSpec<z.ZodType>, msg: string, extra: Record<string, unknown> = {}): void {
+    this.o.log?.warn({ pipedrive: { operation: spec.operation, method: spec.method, path: spec.path, budgetKey: this.o.budgetKey, ...extra } }, msg);
   }
 
   private async spendBudget(spec: RequestSpec<z.ZodType>): Promise<void> {
@@ -212,6 +223,7 @@ export class PipedriveClient {
         const err = new PipedriveError({ kind: 'transient', operation: spec.operation, message: controller.signal.aborted ? 'request timed out' : `network error: ${(e as Error).message}`, adminMessage: ADMIN_MESSAGES.transient, cause: e });
         // A POST may have been applied before the connection broke: never repeat it blindly.
         if (IDEMPOTENT.has(spec.method) && attempt < maxRetries) {
+          this.warn(spec, 'Pipedrive request failed, retrying', { attempt, error: err.message });
           await this.sleep(this.backoff(attempt));
           continue;
         }
@@ -248,15 +260,18 @@ export class PipedriveClient {
         continue;
       }
       if (err.kind === 'budget_exhausted') {
+        this.warn(spec, 'Pipedrive daily budget spent, pausing the company', { retryAt: err.retryAt?.toISOString() });
         await this.o.limiter.observe(this.keys.daily, this.daily, { remaining: 0, blockedUntil: err.retryAt });
         throw err;
       }
       if (err.kind === 'rate_limited' && err.retryAt && attempt < maxRetries) {
+        this.warn(spec, 'Pipedrive rate limit hit, waiting for the reset', { attempt, retryAt: err.retryAt.toISOString() });
         // A 429 was not processed, so even a POST can be repeated once the window resets.
         await this.o.limiter.observe(this.keys.burst, this.burst, { remaining: 0, blockedUntil: err.retryAt });
         continue;
       }
       if (err.kind === 'transient' && IDEMPOTENT.has(spec.method) && attempt < maxRetries) {
+        this.warn(spec, 'Pipedrive answered with a server error, retrying', { attempt, status: res.status });
         const retryAfter = headerNumber(res.headers, 'retry-after');
         await this.sleep(retryAfter !== undefined ? retryAfter * 1000 : this.backoff(attempt));
         continue;
