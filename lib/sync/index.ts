@@ -63,3 +63,4 @@ export {
   suggestEventName,
 } from './brevo-names';
 export { planWebhookEvents, webhookBodySchema, type WebhookBody, type WebhookEvents, type WebhookEventsInput } from './plan-webhook-events';
+export { previewConfigChange, type ConfigChangePreviewInput } from './preview-config-change';
