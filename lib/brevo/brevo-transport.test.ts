@@ -10,7 +10,7 @@ type Scripted = { status: number; body?: unknown; headers?: Record<string, strin
 function scriptedFetch(script: Scripted[]) {
   const calls: { url: string; init?: RequestInit }[] = [];
   const fetchImpl: typeof fetch = (input, init) => {
-    calls.push({ url: String(input), init });
+    calls.push({ url: typeof input === 'string' ? input : input instanceof URL ? input.href : input.url, init });
     const next = script.shift() ?? { status: 500 };
     if (next === 'network') return Promise.reject(new TypeError('fetch failed'));
     if (next === 'timeout') return Promise.reject(new DOMException('The operation was aborted due to timeout', 'TimeoutError'));
