@@ -1,10 +1,7 @@
 import Link from 'next/link';
 import type { ReactNode } from 'react';
+import { SettingsNav } from './settings-nav';
 
-const nav = [
-  { href: '/settings', label: 'Overview' },
-  { href: '/settings/account', label: 'Account & data' },
-];
 
 export function SettingsShell({ companyName, children, banner }: { companyName: string; children: ReactNode; banner?: ReactNode }) {
   return (
@@ -21,15 +18,9 @@ export function SettingsShell({ companyName, children, banner }: { companyName: 
         </div>
       </header>
       {banner}
-      <div className="mx-auto grid max-w-6xl gap-8 px-6 py-8 md:grid-cols-[200px_1fr]">
-        <nav aria-label="Settings" className="flex gap-2 overflow-x-auto md:flex-col">
-          {nav.map((n) => (
-            <Link key={n.href} href={n.href} className="rounded-md px-3 py-2 text-sm font-medium text-slate-700 hover:bg-slate-100 focus:outline-none focus-visible:ring-2 focus-visible:ring-brand-500">
-              {n.label}
-            </Link>
-          ))}
-        </nav>
-        <main>{children}</main>
+      <div className="mx-auto grid max-w-6xl gap-8 px-6 py-8 md:grid-cols-[190px_1fr]">
+        <SettingsNav />
+        <main className="min-w-0">{children}</main>
       </div>
     </div>
   );
