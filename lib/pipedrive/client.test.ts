@@ -258,6 +258,14 @@ describe('faults', () => {
     expect((await client({ timeoutMs: 2000 }).getPerson(7)).id).toBe(7);
   });
 
+  it('classifies the Cloudflare HTML block as a rate limit and does not hammer on', async () => {
+    sb.control.injectFault({ kind: 'abuse_block', count: 1 });
+    const e = await failure(client({ maxRetries: 0 }).getPerson(9));
+    expect(e.kind).toBe('rate_limited');
+    expect(e.adminMessage).toMatch(/blocked/);
+    expect(e.retryAt!.getTime()).toBeGreaterThanOrEqual(clock.now() + 9 * 60_000);
+  });
+
   it('retries a malformed body', async () => {
     sb.control.injectFault({ kind: 'malformed', count: 1 });
     expect((await client().getPerson(8)).id).toBe(8);

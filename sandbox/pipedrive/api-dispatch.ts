@@ -80,6 +80,8 @@ export class ApiDispatcher {
           return fail(fault.status, fault.status === 503 ? 'Service is temporarily unavailable' : 'Internal server error');
         case 'rate_limit':
           return { status: 429, headers: { 'x-ratelimit-limit': '80', 'x-ratelimit-remaining': '0', 'x-ratelimit-reset': '2', 'retry-after': '2' }, body: { success: false, error: 'Request over limit', error_info: 'Please check developers.pipedrive.com', data: null, additional_data: null } };
+        case 'abuse_block':
+          return { status: 403, headers: { 'content-type': 'text/html; charset=UTF-8', server: 'cloudflare' }, body: '<!DOCTYPE html><html><head><title>Attention Required! | Cloudflare</title></head><body><h1>Sorry, you have been blocked</h1></body></html>' };
         case 'malformed':
           return { status: 200, headers: { 'content-type': 'application/json' }, body: '{"success":true,"data":[{"id":1,"name":' };
       }

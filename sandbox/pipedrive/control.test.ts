@@ -63,6 +63,14 @@ describe('rate limits as Pipedrive enforces them', () => {
     expect(sb.control.budget('rl')).toEqual({ used: 10, limit: 90_000 });
   });
 
+  it('limits search to 10 requests per 2 s whatever the plan', async () => {
+    const co = sb.control.createCompany({ domain: 'rl-search', plan: 'ultimate', seed: { persons: 2 } });
+    const search = () => fetch(`${co.apiDomain}/api/v2/persons/search?term=ab`, { headers: { 'x-api-token': co.apiToken } });
+    for (let i = 0; i < 10; i++) expect((await search()).status).toBe(200);
+    expect((await search()).status).toBe(429);
+    expect((await fetch(`${co.apiDomain}/api/v2/persons`, { headers: { 'x-api-token': co.apiToken } })).status).toBe(200);
+  });
+
   it('answers 429 after the burst and recovers after the 2 s window', async () => {
     sb.control.setRateLimits({ mode: 'tight', burst: 3, dailyBudget: 10_000 });
     const co = sb.control.createCompany({ domain: 'rl2', seed: { persons: 1 } });

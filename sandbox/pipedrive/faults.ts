@@ -5,7 +5,8 @@ import { z } from 'zod';
  * matching requests (then disappears), so tests can script "two 503s then success".
  */
 export const faultRuleSchema = z.object({
-  kind: z.enum(['server_error', 'timeout', 'slow', 'rate_limit', 'malformed']),
+  /** abuse_block: the Cloudflare HTML 403 Pipedrive sends api_token clients that keep going after 429s. */
+  kind: z.enum(['server_error', 'timeout', 'slow', 'rate_limit', 'malformed', 'abuse_block']),
   count: z.number().int().positive().default(1),
   /** server_error: 500, 502, 503 ... */
   status: z.number().int().min(500).max(599).default(503),
