@@ -70,6 +70,28 @@ describe('BrevoTransport', () => {
     await t.request({ method: 'GET', path: '/contacts', query: { listIds: [1, 2], limit: 10, sort: undefined }, what: 'list' });
     expect(calls[0]?.url).toBe('https://api.brevo.test/v3/contacts?listIds=1&listIds=2&limit=10');
   });
+
+  it('after a 429 waits for the reset the headers announce (x-sib-ratelimit-reset or Retry-After)', async () => {
+    let now = 0;
+    const waits: number[] = [];
+    const limiter = new MemoryRateLimiter(
+      () => now,
+      (ms) => {
+        waits.push(ms);
+        now += ms;
+        return Promise.resolve();
+      },
+    );
+    const { fetchImpl } = scriptedFetch([
+      { status: 429, body: { code: 'too_many_requests', message: 'x' }, headers: { 'x-sib-ratelimit-remaining': '0', 'x-sib-ratelimit-reset': '7' } },
+      { status: 429, body: { code: 'too_many_requests', message: 'x' }, headers: { 'retry-after': '3' } },
+      { status: 204 },
+    ]);
+    const t = new BrevoTransport({ baseUrl: 'https://api.brevo.test/v3', apiKey: 'k', limiter, budgetKey: 'k', fetch: fetchImpl, now: () => now, sleep: () => Promise.resolve() });
+    const res = await t.request({ method: 'DELETE', path: '/contacts/1', what: 'delete' });
+    expect(res.status).toBe(204);
+    expect(waits).toEqual([7000, 3000]);
+  });
 });
 
 describe('error classification', () => {

@@ -167,7 +167,8 @@ export class BrevoTransport {
    */
   private async observe(key: string, policy: RatePolicy, res: Response, inflight: number): Promise<number | undefined> {
     const remaining = res.headers.get('x-sib-ratelimit-remaining');
-    const reset = res.headers.get('x-sib-ratelimit-reset');
+    // Brevo documents x-sib-ratelimit-reset (seconds); a Retry-After, if a proxy adds one, means the same.
+    const reset = res.headers.get('x-sib-ratelimit-reset') ?? res.headers.get('retry-after');
     if (remaining === null && reset === null) return undefined;
     const resetSeconds = reset !== null && Number.isFinite(Number(reset)) ? Number(reset) : undefined;
     await this.opts.limiter.observe(key, policy, {
