@@ -288,5 +288,12 @@ describe('parseConfigYaml: more shapes', () => {
     expect(errors[0]?.message).toMatch(/belongs under connectors\.pipedrive; indent it/);
     expect(errors[3]?.message).toMatch(/unknown top-level key "persons"/);
   });
+
+  it('reports a webhook rule listed twice', () => {
+    const rule = '  - event_action: added\n    event_object: deal\n    brevo_event: deal_created';
+    const [error] = errorsOf(file(`webhooks:\n${rule}\n${rule}`));
+    expect(error).toMatchObject({ line: 7, path: 'connectors.pipedrive.webhooks[1].event_action' });
+    expect(error?.message).toMatch(/listed twice/);
+  });
 });
 

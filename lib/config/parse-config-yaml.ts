@@ -252,7 +252,7 @@ function fixFor(path: (string | number)[]): string {
     case 'stageRules':
       return 'give each stage, won and lost one list';
     case 'eventRules':
-      return 'merged rules need an updated/change action, stage_changed needs event_object deal';
+      return 'list each rule once; merged rules need an updated/change action, stage_changed needs event_object deal';
     default:
       return 'correct the value';
   }

@@ -166,6 +166,14 @@ export const syncConfigSchema = z
         });
       } else seenCompany.set(entry.attribute, index);
     });
+    const seenEvents = new Set<string>();
+    config.eventRules.forEach((rule, index) => {
+      const key = `${rule.mergeOnly ? 'merged' : rule.action} ${rule.object} → ${rule.brevoEvent}`;
+      if (seenEvents.has(key)) {
+        ctx.addIssue({ code: 'custom', path: ['eventRules', index], message: `the rule ${key} is listed twice and would send every event twice` });
+      }
+      seenEvents.add(key);
+    });
     const seenRules = new Set<string>();
     config.stageRules.forEach((rule, index) => {
       const key = stageRuleKey(rule);
