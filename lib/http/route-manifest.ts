@@ -14,4 +14,5 @@ export const routeManifest: Record<string, { auth: RouteAuth; note: string }> = 
   'app/api/brevo/connection/route.ts': { auth: 'admin', note: "the company's Brevo key" },
   'app/api/account/route.ts': { auth: 'admin', note: 'GDPR export and delete' },
   'app/api/account/disconnect/route.ts': { auth: 'admin', note: 'revoke and delete' },
+  'app/api/webhooks/pipedrive/[companyId]/route.ts': { auth: 'basic', note: "Pipedrive webhook deliveries (Basic: the company's own webhook credentials)" },
 };

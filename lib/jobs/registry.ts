@@ -1,12 +1,14 @@
 import type { JobDefinition } from './define-job';
 import { purgeOldRecords } from './maintenance';
 import { refreshIdleInstallations } from './refresh-idle-installations';
+import { ensureAllWebhooksJob, ensureWebhooksJob } from '../webhooks/ensure-webhooks-job';
 
 /** Every job the workers run. A job missing here is never picked up. */
-export const allJobs: JobDefinition[] = [purgeOldRecords, refreshIdleInstallations];
+export const allJobs: JobDefinition[] = [purgeOldRecords, refreshIdleInstallations, ensureWebhooksJob, ensureAllWebhooksJob];
 
 /** Recurring jobs (cron, UTC). pg-boss keeps one schedule per name across all processes. */
 export const schedules: { job: JobDefinition; cron: string; payload: object }[] = [
   { job: purgeOldRecords, cron: '17 3 * * *', payload: { olderThanDays: 30 } },
   { job: refreshIdleInstallations, cron: '41 4 * * *', payload: { olderThanDays: 7 } },
+  { job: ensureAllWebhooksJob, cron: '23 5 * * *', payload: {} },
 ];
