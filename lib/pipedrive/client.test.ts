@@ -18,15 +18,21 @@ const recordingFetch: typeof fetch = async (input, init) => {
   return res;
 };
 
+const advance = (ms: number) => {
+  clock.advance(ms);
+  return Promise.resolve();
+};
+
+/** A limiter on the sandbox clock; pass the same one to several clients to model several workers. */
+function limiter(): MemoryRateLimiter {
+  return new MemoryRateLimiter(() => clock.now(), advance);
+}
+
 function client(over: Partial<PipedriveClientOptions> = {}): PipedriveClient {
-  const advance = (ms: number) => {
-    clock.advance(ms);
-    return Promise.resolve();
-  };
   return new PipedriveClient({
     apiDomain: co.apiDomain,
     auth: { kind: 'api_token', token: co.apiToken },
-    limiter: new MemoryRateLimiter(() => clock.now(), advance),
+    limiter: limiter(),
     budgetKey: `pd:${co.id}`,
     fetch: recordingFetch,
     now: () => clock.now(),
@@ -212,20 +218,42 @@ describe('rate limits', () => {
     expect(warnings).toEqual(Array(3).fill('Pipedrive rate limit hit, waiting for the reset'));
   });
 
-  it('pauses the company when the daily budget is spent instead of retrying into it', async () => {
-    sb.control.setRateLimits({ mode: 'real', dailyBudget: 25 });
-    const cl = client({ budgetKey: `pd:${co.id}:daily-test` });
-    await cl.getPerson(1);
-    const page = await client({ budgetKey: `pd:${co.id}:daily-test` }).dealPages({ limit: 1 }).next();
-    expect(page.value?.items).toHaveLength(1);
-    const spent = await failure(collect(cl.persons({ limit: 1 })));
-    expect(spent.kind).toBe('budget_exhausted');
-    expect(spent.retryAt!.getTime()).toBe(Date.parse(new Date(clock.now() + 864e5).toISOString().slice(0, 10)));
-    expect(spent.adminMessage).toMatch(/daily API budget/);
+  it('pauses every worker of the company just before the daily budget runs out, without a 429', async () => {
+    const b = sb.control.createCompany({ domain: 'client-budget-1', seed: { persons: 3, deals: 2, organizations: 1 } });
+    sb.control.setRateLimits({ mode: 'real', dailyBudget: 75 });
+    const shared = limiter();
+    const worker = () => client({ apiDomain: b.apiDomain, auth: { kind: 'api_token', token: b.apiToken }, limiter: shared, budgetKey: `pd:${b.id}` });
+    const w1 = worker();
+    const w2 = worker();
+    await collect(w1.persons());
+    await collect(w2.deals());
+    await w1.getPerson(1);
+    await collect(w2.persons());
+    // 34 tokens left after this list: below the reserve, so the company pauses now.
+    await collect(w1.organizations());
     const before = calls.length;
-    const again = await failure(cl.getPerson(2));
-    expect(again.kind).toBe('budget_exhausted');
+    const spent = await failure(w2.getPerson(2));
+    expect(spent.kind).toBe('budget_exhausted');
+    expect(spent.retryAt!.toISOString()).toBe(`${new Date(clock.now() + 864e5).toISOString().slice(0, 10)}T00:00:00.000Z`);
+    expect(spent.adminMessage).toMatch(/daily API budget/);
     expect(calls.length).toBe(before);
+    expect(calls.some((c) => c.status === 429)).toBe(false);
+    expect(sb.control.budget('client-budget-1').used).toBe(41);
+  });
+
+  it('pauses after a daily-budget 429 and stops calling until the reset', async () => {
+    const b = sb.control.createCompany({ domain: 'client-budget-2', seed: { persons: 2 } });
+    sb.control.setRateLimits({ mode: 'real', dailyBudget: 0 });
+    const cl = client({ apiDomain: b.apiDomain, auth: { kind: 'api_token', token: b.apiToken }, budgetKey: `pd:${b.id}` });
+    const spent = await failure(cl.getPerson(1));
+    expect(spent.kind).toBe('budget_exhausted');
+    expect(calls.map((c) => c.status)).toEqual([429]);
+    expect((await failure(cl.getPerson(1))).kind).toBe('budget_exhausted');
+    expect(calls).toHaveLength(1);
+    // After midnight UTC on the shared clock the company works again.
+    await advance(spent.retryAt!.getTime() - clock.now());
+    sb.control.setRateLimits({ mode: 'real', dailyBudget: 100 });
+    expect((await cl.getPerson(1)).id).toBe(1);
   });
 });
 

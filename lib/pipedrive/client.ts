@@ -110,6 +110,10 @@ function v2ListQuery(p: V2ListParams): Record<string, QueryValue> {
   };
 }
 
+const UNKNOWN_DAILY_POLICY: RatePolicy = { capacity: 1e12, refillPerSecond: 1e12 / 86_400 };
+/** Pause once fewer tokens remain than the costliest operation (a merge or archived-leads page: 40). */
+export const DAILY_RESERVE_TOKENS = 40;
+
 const IDEMPOTENT = new Set<Method>(['GET', 'PUT', 'PATCH', 'DELETE']);
 
 function headerNumber(h: Headers, name: string): number | undefined {
@@ -139,7 +143,9 @@ export class PipedriveClient {
     this.now = o.now ?? Date.now;
     this.sleep = o.sleep ?? ((ms) => new Promise((r) => setTimeout(r, ms)));
     this.burst = burstPolicy(o.plan, o.auth.kind);
-    this.daily = dailyBudgetPolicy(o.plan, o.seats);
+    // Without a known plan the local daily bucket does not gate: the company's real remaining
+    // budget comes from the response headers (and a daily 429) instead of a guess.
+    this.daily = o.plan ? dailyBudgetPolicy(o.plan, o.seats) : UNKNOWN_DAILY_POLICY;
   }
 
   private get keys() {
@@ -181,7 +187,12 @@ export class PipedriveClient {
     const reset = headerNumber(h, 'x-ratelimit-reset');
     if (remaining !== undefined) await this.o.limiter.observe(this.keys.burst, this.burst, { remaining, resetAt: new Date(now + (reset ?? 2) * 1000) });
     const dailyRemaining = headerNumber(h, 'x-daily-ratelimit-token-remaining');
-    if (dailyRemaining !== undefined) await this.o.limiter.observe(this.keys.daily, this.daily, { remaining: dailyRemaining, resetAt: nextBudgetReset(now) });
+    if (dailyRemaining !== undefined) {
+      const reset = nextBudgetReset(now);
+      // Stop just before the budget runs dry, so no worker spends a request on a 429.
+      const o = dailyRemaining < DAILY_RESERVE_TOKENS ? { remaining: 0, resetAt: reset, blockedUntil: reset } : { remaining: dailyRemaining, resetAt: reset };
+      await this.o.limiter.observe(this.keys.daily, this.daily, o);
+    }
   }
 
   private async authHeaders(): Promise<Record<string, string>> {
