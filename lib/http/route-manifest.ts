@@ -14,5 +14,8 @@ export const routeManifest: Record<string, { auth: RouteAuth; note: string }> = 
   'app/api/brevo/connection/route.ts': { auth: 'admin', note: "the company's Brevo key" },
   'app/api/account/route.ts': { auth: 'admin', note: 'GDPR export and delete' },
   'app/api/account/disconnect/route.ts': { auth: 'admin', note: 'revoke and delete' },
+  'app/api/panel/record/route.ts': { auth: 'panel', note: "what the Pipedrive panel shows for a person or deal of the token's company" },
+  'app/api/panel/lists/route.ts': { auth: 'panel', note: "add the shown contact to, or remove it from, one of the company's Brevo lists" },
+  'app/api/panel/sync/route.ts': { auth: 'panel', note: 'sync now for the shown record, and the state of that sync job' },
   'app/api/webhooks/pipedrive/[companyId]/route.ts': { auth: 'basic', note: "Pipedrive webhook deliveries (Basic: the company's own webhook credentials)" },
 };
