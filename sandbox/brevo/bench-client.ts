@@ -28,9 +28,12 @@ function report(name: string, records: number, ms: number, family: string, since
   const ok = log.filter((r) => r.status !== 429).length;
   const limited = log.length - ok;
   const rps = ok / (ms / 1000);
+  const perWindow = new Map<number, number>();
+  for (const r of log) if (r.status !== 429) perWindow.set(Math.floor(r.at / 1000), (perWindow.get(Math.floor(r.at / 1000)) ?? 0) + 1);
+  const peak = Math.max(0, ...perWindow.values());
   console.log(
     `${name.padEnd(34)} ${String(records).padStart(7)} contacts in ${(ms / 1000).toFixed(1).padStart(6)} s = ${(records / (ms / 1000)).toFixed(1).padStart(8)} contacts/s | ` +
-      `${ok} requests, ${rps.toFixed(2)} req/s (${((rps / LIMIT_RPS) * 100).toFixed(0)}% of ${LIMIT_RPS}/s), ${limited} answered 429`,
+      `${ok} requests, ${rps.toFixed(2)} req/s (${((rps / LIMIT_RPS) * 100).toFixed(0)}% of ${LIMIT_RPS}/s), peak ${peak} in one second, ${limited} answered 429`,
   );
 }
 

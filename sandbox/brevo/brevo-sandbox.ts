@@ -29,6 +29,8 @@ export interface BrevoSandbox {
   close(): Promise<void>;
 }
 
+const REQUEST_LOG_MAX = 50_000;
+
 const unauthorized = (message: string): SandboxResponse => ({ status: 401, body: { message, code: 'unauthorized' } });
 
 export async function startBrevoSandbox(opts: BrevoSandboxOptions = {}): Promise<BrevoSandbox> {
@@ -121,7 +123,10 @@ export async function startBrevoSandbox(opts: BrevoSandboxOptions = {}): Promise
         out = await handleApi(req, apiPath);
         const key = req.headers['api-key'];
         const found = typeof key === 'string' ? control.lookupKey(key) : undefined;
-        found?.rt.account.requestLog.push({ at: clock.now(), method: req.method, path: apiPath, family: familyOf(req.method, apiPath), status: out.status });
+        const log = found?.rt.account.requestLog;
+        log?.push({ at: clock.now(), method: req.method, path: apiPath, family: familyOf(req.method, apiPath), status: out.status });
+        // A long-running demo sandbox keeps the most recent requests only.
+        if (log && log.length > REQUEST_LOG_MAX) log.splice(0, log.length - REQUEST_LOG_MAX);
       } else {
         const m = controlRouter.match(req.method, req.path);
         if (m === undefined) out = { status: 404, body: { error: 'not found' } };
