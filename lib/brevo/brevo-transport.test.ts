@@ -24,6 +24,7 @@ function scriptedFetch(script: Scripted[]) {
 function transport(script: Scripted[]) {
   const { fetchImpl, calls } = scriptedFetch(script);
   const sleeps: number[] = [];
+  const logs: { obj: Record<string, unknown>; msg: string }[] = [];
   const t = new BrevoTransport({
     baseUrl: 'https://api.brevo.test/v3/',
     apiKey: 'xkeysib-test',
@@ -36,15 +37,18 @@ function transport(script: Scripted[]) {
     },
     random: () => 1,
     maxRetries: 3,
+    logger: { warn: (obj, msg) => logs.push({ obj, msg }) },
   });
-  return { t, calls, sleeps };
+  return { t, calls, sleeps, logs };
 }
 
 describe('BrevoTransport', () => {
   it('retries network errors, timeouts and gateway pages with doubling backoff, then returns typed data', async () => {
-    const { t, calls, sleeps } = transport(['network', 'timeout', { status: 502, body: '<html>bad gateway</html>' }, { status: 200, body: { id: 5 } }]);
+    const { t, calls, sleeps, logs } = transport(['network', 'timeout', { status: 502, body: '<html>bad gateway</html>' }, { status: 200, body: { id: 5 } }]);
     const res = await t.request({ method: 'GET', path: '/contacts/5', schema: z.object({ id: z.number() }), what: 'read' });
     expect(res.data).toEqual({ id: 5 });
+    expect(logs.map((l) => l.obj.error ?? l.obj.status)).toEqual(['network', 'timeout', 502]);
+    expect(JSON.stringify(logs)).not.toContain('xkeysib-test');
     expect(calls).toHaveLength(4);
     expect(sleeps).toEqual([500, 1000, 2000]);
     expect(calls[0]?.url).toBe('https://api.brevo.test/v3/contacts/5');

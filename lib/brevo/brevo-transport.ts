@@ -22,6 +22,12 @@ export interface BrevoTransportOptions {
   sleep?: (ms: number) => Promise<void>;
   now?: () => number;
   random?: () => number;
+  /** Structured logger (pino-compatible); retries and 429s are logged at warn, without the API key. */
+  logger?: BrevoLogger;
+}
+
+export interface BrevoLogger {
+  warn(obj: Record<string, unknown>, msg: string): void;
 }
 
 export interface BrevoRequest<S extends z.ZodType | undefined> {
@@ -122,6 +128,7 @@ export class BrevoTransport {
         this.inflight.set(family, (this.inflight.get(family) ?? 1) - 1);
         const timedOut = e instanceof Error && (e.name === 'TimeoutError' || e.name === 'AbortError');
         lastError = new BrevoError('transient', `Brevo ${timedOut ? 'did not answer in time' : 'could not be reached'} while trying to ${req.what}. It will be retried automatically.`, { cause: e });
+        this.opts.logger?.warn({ budgetKey: this.opts.budgetKey, family, method: req.method, path: req.path, attempt, error: timedOut ? 'timeout' : 'network' }, 'brevo transient error');
         continue;
       }
       this.inflight.set(family, (this.inflight.get(family) ?? 1) - 1);
@@ -137,6 +144,7 @@ export class BrevoTransport {
       }
       if (res.status === 429) {
         const blockedUntil = new Date(this.now() + (observedReset ?? 1) * 1000);
+        this.opts.logger?.warn({ budgetKey: this.opts.budgetKey, family, method: req.method, path: req.path, attempt, retryAt: blockedUntil.toISOString() }, 'brevo rate limited');
         await this.opts.limiter.observe(key, policy, { remaining: 0, blockedUntil });
         lastError = errorFromResponse(429, body, req.what);
         lastError = new BrevoError('rate_limited', lastError.message, { status: 429, retryAt: blockedUntil, brevoMessage: lastError.brevoMessage });
@@ -155,6 +163,7 @@ export class BrevoTransport {
       }
       const err = errorFromResponse(res.status, body, req.what);
       if (err.kind !== 'transient') throw err;
+      this.opts.logger?.warn({ budgetKey: this.opts.budgetKey, family, method: req.method, path: req.path, attempt, status: res.status }, 'brevo transient error');
       lastError = err;
     }
     throw lastError ?? new BrevoError('transient', `Brevo could not be reached while trying to ${req.what}.`);

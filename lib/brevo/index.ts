@@ -15,6 +15,7 @@ export type {
   WebhookInput,
 } from './brevo-client';
 export { BrevoError, type BrevoErrorKind } from './brevo-error';
+export type { BrevoLogger } from './brevo-transport';
 export type { RecordOutcome, RecordRejectReason } from './record-outcome';
 export { ADVANCED_TIER_POLICIES, GENERAL_TIER_POLICIES, brevoBudgetKey, brevoFamilyOf, type BrevoFamily } from './rate-families';
 export type * from './brevo-schemas';
