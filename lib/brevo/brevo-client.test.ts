@@ -183,6 +183,11 @@ describe('attributes, companies, events, webhooks', () => {
     ]);
     expect(first).toEqual({ created: ['PD_DEAL_VALUE'], typeMismatches: [{ name: 'OPT_IN', expected: 'text', actual: 'boolean' }] });
     expect((await client.getAttributes()).find((a) => a.name === 'PD_DEAL_VALUE')).toMatchObject({ category: 'normal', type: 'float' });
+    await client.createAttribute('PD_LABELS', { type: 'multiple-choice', multiCategoryOptions: ['Hot'] });
+    await client.addAttributeOptions('PD_LABELS', ['Cold', 'Hot']);
+    expect((await client.getAttributes()).find((a) => a.name === 'PD_LABELS')?.multiCategoryOptions).toEqual(['Hot', 'Cold']);
+    await client.upsertContact({ email: 'l@x.io', attributes: { PD_LABELS: ['Cold'] } });
+    expect((await client.getContact('l@x.io'))?.attributes.PD_LABELS).toEqual(['Cold']);
   });
 
   it('creates companies with a Pipedrive id attribute, finds them by it, links contacts', async () => {

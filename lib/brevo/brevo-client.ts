@@ -467,6 +467,16 @@ export class BrevoClient {
     await this.http.request({ method: 'POST', path: `/contacts/attributes/${category}/${encodeURIComponent(name.toUpperCase())}`, body, what: `create attribute ${name}` });
   }
 
+  /** Adds options to a multiple-choice attribute (existing options are kept), e.g. a new Pipedrive label. */
+  async addAttributeOptions(name: string, options: string[]): Promise<void> {
+    await this.http.request({
+      method: 'PUT',
+      path: `/contacts/attributes/normal/${encodeURIComponent(name.toUpperCase())}`,
+      body: { multiCategoryOptions: options },
+      what: `add options to attribute ${name}`,
+    });
+  }
+
   /** Creates the attributes that are missing; reports those that exist with another type (values would be dropped). */
   async ensureAttributes(wanted: readonly { name: string; type: 'text' | 'date' | 'float' | 'boolean' | 'multiple-choice'; multiCategoryOptions?: string[] }[]): Promise<{ created: string[]; typeMismatches: { name: string; expected: string; actual?: string }[] }> {
     const existing = new Map((await this.getAttributes()).map((a) => [a.name, a]));

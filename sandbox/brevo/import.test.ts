@@ -81,6 +81,21 @@ describe('POST /contacts/import', () => {
     }
   });
 
+  it('fetches a fileUrl (CSV) and imports it', async () => {
+    const { acc, call, list, waitDone } = setup();
+    const http = await import('node:http');
+    const server = http.createServer((_req, res) => res.writeHead(200, { 'content-type': 'text/csv' }).end('EMAIL;LASTNAME\nurl1@x.io;One\nurl2@x.io;Two\n'));
+    await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
+    try {
+      const { port } = server.address() as { port: number };
+      const res = await call('POST', '/contacts/import', { fileUrl: `http://127.0.0.1:${port}/people.csv`, listIds: [list] });
+      await waitDone((res.body as { processId: number }).processId);
+      expect(sb.control.getContact(acc.apiKey, 'url2@x.io')?.attributes).toEqual({ LASTNAME: 'Two' });
+    } finally {
+      await new Promise<void>((r) => server.close(() => r()));
+    }
+  });
+
   it('refuses a body over 10 MB, no source, two sources, and unknown lists', async () => {
     const { call, list } = setup();
     const big = await call('POST', '/contacts/import', { fileBody: `EMAIL\n${'a'.repeat(10 * 1024 * 1024)}`, listIds: [list] });

@@ -67,6 +67,27 @@ export function registerListRoutes(api: ApiRoutes): void {
     return json(201);
   });
 
+  // PUT adds multiple-choice options ("designed for updating multiple-choice attributes"), replaces a
+  // category's enumeration, or changes a calculated/global formula (updateAttribute in the spec).
+  api.on('PUT', '/contacts/attributes/:category/:name', (req, { account }) => {
+    const body = parseBody(attributeBody.pick({ enumeration: true, multiCategoryOptions: true, value: true }), req);
+    const def = account.attributes.get((req.params.name ?? '').toUpperCase());
+    if (!def || def.category !== req.params.category) throw notFound('Attribute not found');
+    if (body.multiCategoryOptions) {
+      if (def.type !== 'multiple-choice') throw invalid('multiCategoryOptions is only for multiple-choice attributes');
+      def.multiCategoryOptions = [...new Set([...(def.multiCategoryOptions ?? []), ...body.multiCategoryOptions])];
+    }
+    if (body.enumeration) {
+      if (def.category !== 'category') throw invalid('enumeration is only for category attributes');
+      def.enumeration = body.enumeration;
+    }
+    if (body.value !== undefined) {
+      if (def.category !== 'calculated' && def.category !== 'global') throw invalid('value is only for calculated and global attributes');
+      def.calculatedValue = body.value;
+    }
+    return json(204);
+  });
+
   api.on('DELETE', '/contacts/attributes/:category/:name', (req, { account }) => {
     const name = (req.params.name ?? '').toUpperCase();
     const def = account.attributes.get(name);
