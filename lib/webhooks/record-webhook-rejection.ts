@@ -33,7 +33,8 @@ export async function recordWebhookRejection(input: WebhookRejectionInput): Prom
       input.companyId,
       input.path.slice(0, 512),
       input.statusCode,
-      input.reason.slice(0, 1000),
+      // Parser messages quote the body, so the reason may hold NULs too.
+      excerpt(input.reason, 1000) ?? 'refused',
       excerpt(input.body),
     ]);
   } catch (err) {
