@@ -1,0 +1,143 @@
+import type pg from 'pg';
+import {
+  pipedriveDealSchema,
+  pipedriveLeadSchema,
+  pipedriveOrganizationSchema,
+  type ContactLink,
+  type PipedriveDeal,
+  type PipedriveLead,
+  type PipedriveOrganization,
+} from '../sync';
+
+/**
+ * `record_links` is the sync's memory: for every Pipedrive record, what the app last saw and
+ * last wrote. Deals, leads and organizations are kept here in their reduced form (`state`) so
+ * that a person's contact can be planned from the database, page by page, without holding the
+ * whole company in memory or re-reading Pipedrive. Writes are one statement per page.
+ */
+export type LinkObject = 'person' | 'organization' | 'deal' | 'activity' | 'lead';
+
+export interface EntityState {
+  pipedriveId: string;
+  relatedPersonId: number | null;
+  relatedOrgId: number | null;
+  state: unknown;
+  sourceUpdatedAt: Date | null;
+}
+
+/** Stores the reduced records of a page; an older version never overwrites a newer one. */
+export async function saveEntityStates(db: pg.Pool | pg.PoolClient, companyId: string, object: LinkObject, items: readonly EntityState[]): Promise<void> {
+  if (items.length === 0) return;
+  await db.query(
+    `INSERT INTO record_links (company_id, object, pipedrive_id, related_person_id, related_org_id, state, source_updated_at, updated_at)
+     SELECT $1::uuid, $2::"SyncObject", t.id, t.person_id, t.org_id, t.state, t.updated, now()
+       FROM unnest($3::text[], $4::int[], $5::int[], $6::jsonb[], $7::timestamptz[]) AS t(id, person_id, org_id, state, updated)
+     ON CONFLICT (company_id, object, pipedrive_id) DO UPDATE
+        SET related_person_id = EXCLUDED.related_person_id, related_org_id = EXCLUDED.related_org_id,
+            state = EXCLUDED.state, source_updated_at = EXCLUDED.source_updated_at, deleted_at = NULL, updated_at = now()
+      WHERE record_links.source_updated_at IS NULL OR EXCLUDED.source_updated_at IS NULL
+         OR EXCLUDED.source_updated_at >= record_links.source_updated_at`,
+    [
+      companyId,
+      object,
+      items.map((i) => i.pipedriveId),
+      items.map((i) => i.relatedPersonId),
+      items.map((i) => i.relatedOrgId),
+      items.map((i) => JSON.stringify(i.state)),
+      items.map((i) => i.sourceUpdatedAt),
+    ],
+  );
+}
+
+export async function markDeleted(db: pg.Pool, companyId: string, object: LinkObject, pipedriveIds: readonly string[]): Promise<void> {
+  if (pipedriveIds.length === 0) return;
+  await db.query(`UPDATE record_links SET deleted_at = now(), updated_at = now() WHERE company_id = $1 AND object = $2 AND pipedrive_id = ANY($3::text[])`, [companyId, object, pipedriveIds]);
+}
+
+export interface PersonContext {
+  deals: PipedriveDeal[];
+  leads: PipedriveLead[];
+  organizations: PipedriveOrganization[];
+  links: Map<number, ContactLink & { email: string | null }>;
+}
+
+/** Everything planContactSync needs about a page of persons, in four queries. */
+export async function loadPersonContext(db: pg.Pool, companyId: string, personIds: readonly number[], orgIds: readonly number[]): Promise<PersonContext> {
+  const ids = [...new Set(personIds)];
+  const [deals, leads, orgs, links] = await Promise.all([
+    db.query<{ state: unknown }>(`SELECT state FROM record_links WHERE company_id = $1 AND object = 'deal' AND related_person_id = ANY($2::int[]) AND deleted_at IS NULL`, [companyId, ids]),
+    db.query<{ state: unknown }>(`SELECT state FROM record_links WHERE company_id = $1 AND object = 'lead' AND related_person_id = ANY($2::int[]) AND deleted_at IS NULL`, [companyId, ids]),
+    db.query<{ state: unknown }>(`SELECT state FROM record_links WHERE company_id = $1 AND object = 'organization' AND pipedrive_id = ANY($2::text[]) AND deleted_at IS NULL`, [companyId, [...new Set(orgIds)].map(String)]),
+    db.query<{ pipedrive_id: string; last_hash: string | null; list_ids: number[]; email: string | null; state: { blocklisted?: boolean } | null }>(
+      `SELECT pipedrive_id, last_hash, list_ids, email, state FROM record_links WHERE company_id = $1 AND object = 'person' AND pipedrive_id = ANY($2::text[])`,
+      [companyId, ids.map(String)],
+    ),
+  ]);
+  return {
+    deals: deals.rows.flatMap((r) => parsed(pipedriveDealSchema, r.state)),
+    leads: leads.rows.flatMap((r) => parsed(pipedriveLeadSchema, r.state)),
+    organizations: orgs.rows.flatMap((r) => parsed(pipedriveOrganizationSchema, r.state)),
+    links: new Map(
+      links.rows.map((r) => [
+        Number(r.pipedrive_id),
+        { personId: Number(r.pipedrive_id), lastHash: r.last_hash, lists: r.list_ids, blocklisted: r.state?.blocklisted === true, email: r.email },
+      ]),
+    ),
+  };
+}
+
+function parsed<T>(schema: { safeParse(v: unknown): { success: true; data: T } | { success: false } }, value: unknown): T[] {
+  const r = schema.safeParse(value);
+  return r.success ? [r.data] : [];
+}
+
+export interface ContactWritten {
+  personId: number;
+  orgId: number | null;
+  email: string;
+  hash: string;
+  lists: readonly number[];
+  brevoContactId?: number | null;
+  sourceUpdatedAt: Date | null;
+}
+
+/** Records what was written for each person (hash and lists), so the next run can skip it. */
+export async function saveContactResults(db: pg.Pool, companyId: string, items: readonly ContactWritten[]): Promise<void> {
+  if (items.length === 0) return;
+  await db.query(
+    `INSERT INTO record_links (company_id, object, pipedrive_id, related_org_id, email, last_hash, list_ids, brevo_contact_id, source_updated_at, last_synced_at, updated_at)
+     SELECT $1::uuid, 'person', t.id, t.org_id, t.email, t.hash, COALESCE((SELECT array_agg(x::int) FROM jsonb_array_elements_text(t.lists) x), '{}'), t.brevo_id, t.updated, now(), now()
+       FROM unnest($2::text[], $3::int[], $4::text[], $5::text[], $6::jsonb[], $7::bigint[], $8::timestamptz[]) AS t(id, org_id, email, hash, lists, brevo_id, updated)
+     ON CONFLICT (company_id, object, pipedrive_id) DO UPDATE
+        SET related_org_id = EXCLUDED.related_org_id, email = EXCLUDED.email, last_hash = EXCLUDED.last_hash, list_ids = EXCLUDED.list_ids,
+            brevo_contact_id = COALESCE(EXCLUDED.brevo_contact_id, record_links.brevo_contact_id),
+            source_updated_at = GREATEST(record_links.source_updated_at, EXCLUDED.source_updated_at),
+            last_synced_at = now(), deleted_at = NULL, updated_at = now()`,
+    [
+      companyId,
+      items.map((i) => String(i.personId)),
+      items.map((i) => i.orgId),
+      items.map((i) => i.email),
+      items.map((i) => i.hash),
+      items.map((i) => JSON.stringify(i.lists)),
+      items.map((i) => i.brevoContactId ?? null),
+      items.map((i) => i.sourceUpdatedAt),
+    ],
+  );
+}
+
+/** Person ids whose contact depends on the given organizations (COMPANY attribute and the like). */
+export async function personsOfOrganizations(db: pg.Pool, companyId: string, orgIds: readonly number[]): Promise<number[]> {
+  if (orgIds.length === 0) return [];
+  const r = await db.query<{ pipedrive_id: string }>(`SELECT pipedrive_id FROM record_links WHERE company_id = $1 AND object = 'person' AND related_org_id = ANY($2::int[])`, [companyId, [...orgIds]]);
+  return r.rows.map((x) => Number(x.pipedrive_id));
+}
+
+export async function getLink(db: pg.Pool, companyId: string, object: LinkObject, pipedriveId: string): Promise<{ state: unknown; sourceUpdatedAt: Date | null; relatedPersonId: number | null; email: string | null; listIds: number[] } | null> {
+  const r = await db.query<{ state: unknown; source_updated_at: Date | null; related_person_id: number | null; email: string | null; list_ids: number[] }>(
+    `SELECT state, source_updated_at, related_person_id, email, list_ids FROM record_links WHERE company_id = $1 AND object = $2 AND pipedrive_id = $3`,
+    [companyId, object, pipedriveId],
+  );
+  const row = r.rows[0];
+  return row ? { state: row.state, sourceUpdatedAt: row.source_updated_at, relatedPersonId: row.related_person_id, email: row.email, listIds: row.list_ids } : null;
+}
