@@ -14,7 +14,7 @@ if (!specs.available) console.warn(`Pipedrive client contract tests skipped: no 
 const CLIENT_METHODS = [
   'persons', 'personPages', 'organizations', 'organizationPages', 'deals', 'dealPages', 'activities', 'activityPages', 'pipelines', 'stages', 'fields',
   'getPerson', 'getOrganization', 'getDeal', 'getActivity', 'searchPersons', 'updatePerson', 'createPerson', 'deletePerson', 'createActivity',
-  'leads', 'getLead', 'leadLabels', 'recents', 'me', 'listWebhooks', 'createWebhook', 'deleteWebhook', 'mergePersons',
+  'archivedDeals', 'leads', 'getLead', 'leadLabels', 'recents', 'me', 'listWebhooks', 'createWebhook', 'deleteWebhook', 'mergePersons',
 ] as const;
 
 describe.skipIf(!specs.available)('every request the client sends and every answer it reads match the specs', () => {
@@ -53,7 +53,7 @@ describe.skipIf(!specs.available)('every request the client sends and every answ
   beforeAll(async () => {
     contract = OpenApiContract.load(specs.dir);
     sb = await startPipedriveSandbox();
-    co = sb.control.createCompany({ domain: 'client-contract', seed: { persons: 12, organizations: 3, deals: 6, activities: 6, leads: 4, archivedLeadRate: 0.5 } });
+    co = sb.control.createCompany({ domain: 'client-contract', seed: { persons: 12, organizations: 3, deals: 6, activities: 6, leads: 4, archivedLeadRate: 0.5, archivedDealRate: 0.3 } });
   }, 60_000);
   afterAll(async () => sb?.close());
 
@@ -94,7 +94,8 @@ describe.skipIf(!specs.available)('every request the client sends and every answ
     await call('createActivity', cl.createActivity({ subject: 'Clicked link', type: 'email', participants: [{ person_id: p.id, primary: true }], due_date: '2026-01-02', due_time: '10:00', duration: '00:15', done: true, note: 'from Brevo' }));
     await call('mergePersons', cl.mergePersons(p.id, 1));
     await call('deletePerson', cl.deletePerson(2));
-    await drain('leads', cl.leads());
+    await drain('leads', cl.leads({ updatedSince: since }));
+    expect((await drain('archivedDeals', cl.archivedDeals({ sortBy: 'update_time' }))).length).toBeGreaterThan(0);
     await drain('leads', cl.leads({ archived: true, ownerId: co.adminUserId }));
     const lead = [...sb.control.company('client-contract').leads.values()].find((l) => !l.is_archived && !l.is_deleted)!;
     await call('getLead', cl.getLead(lead.id));

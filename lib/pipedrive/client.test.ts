@@ -90,6 +90,9 @@ describe('pagination', () => {
     expect(archived.length).toBe(c.leads.size - open);
     expect(archived.every((l) => l.is_archived)).toBe(true);
     expect(leads[0]!.custom_fields).toBeTypeOf('object');
+    const pivot = [...c.leads.values()].filter((l) => !l.is_archived).sort((a, b) => a.update_time - b.update_time)[300]!;
+    const recent = await collect(client().leads({ updatedSince: new Date(pivot.update_time) }));
+    expect(recent.length).toBe([...c.leads.values()].filter((l) => !l.is_archived && l.update_time >= pivot.update_time).length);
   });
 
   it('follows next_start through several recents pages (pagination wrapper)', async () => {

@@ -426,9 +426,16 @@ export class PipedriveClient {
 
   // ---- API v1 (leads, recents, users, webhooks, merges) -----------------------------------------
 
-  leads(p: { archived?: boolean; ownerId?: number; personId?: number; organizationId?: number } = {}): AsyncGenerator<Lead, void, undefined> {
+  /** Leads (v1 only). `updatedSince` (update_time >=) is newer than the October 2025 spec. */
+  leads(p: { archived?: boolean; ownerId?: number; personId?: number; organizationId?: number; updatedSince?: Date | string } = {}): AsyncGenerator<Lead, void, undefined> {
     const path = p.archived ? '/api/v1/leads/archived' : '/api/v1/leads';
-    return this.flatten(this.v1Pages(p.archived ? 'list archived leads' : 'list leads', path, { owner_id: p.ownerId, person_id: p.personId, organization_id: p.organizationId }, leadSchema, p.archived ? TOKEN_COST.v1ArchivedLeads : TOKEN_COST.v1Leads));
+    const query = { owner_id: p.ownerId, person_id: p.personId, organization_id: p.organizationId, updated_since: iso(p.updatedSince) };
+    return this.flatten(this.v1Pages(p.archived ? 'list archived leads' : 'list leads', path, query, leadSchema, p.archived ? TOKEN_COST.v1ArchivedLeads : TOKEN_COST.v1Leads));
+  }
+
+  /** Archived deals, which the normal deal list leaves out since 2025-07-15. */
+  archivedDeals(p: Pick<V2ListParams, 'sortBy' | 'sortDirection' | 'limit' | 'cursor'> = {}): AsyncGenerator<Deal, void, undefined> {
+    return this.flatten(this.v2Pages('list archived deals', '/api/v2/deals/archived', { sort_by: p.sortBy, sort_direction: p.sortDirection, limit: Math.min(500, p.limit ?? 500), cursor: p.cursor }, dealSchema, TOKEN_COST.v2ArchivedDeals));
   }
 
   async getLead(id: string): Promise<Lead> {

@@ -41,6 +41,7 @@ export const TOKEN_COST = {
   v2ListSmall: 5,
   v2Search: 20,
   v2Fields: 10,
+  v2ArchivedDeals: 20,
   v1Leads: 20,
   v1ArchivedLeads: 40,
   v1Lead: 2,

@@ -30,7 +30,7 @@ describe.skipIf(!specs.available)('sandbox responses match the official OpenAPI 
   beforeAll(async () => {
     contract = OpenApiContract.load(specs.dir);
     sb = await startPipedriveSandbox();
-    co = sb.control.createCompany({ domain: 'contract', seed: { persons: 30, organizations: 5, deals: 10, activities: 10, leads: 6, archivedLeadRate: 0.5 } });
+    co = sb.control.createCompany({ domain: 'contract', seed: { persons: 30, organizations: 5, deals: 10, activities: 10, leads: 6, archivedLeadRate: 0.5, archivedDealRate: 0.3 } });
     const c = sb.control.company('contract');
     leadId = [...c.leads.values()].find((l) => !l.is_archived)!.id;
     scratchPerson = sb.control.createPerson('contract', { name: 'Scratch Person', emails: ['s@example.com'] }).id;

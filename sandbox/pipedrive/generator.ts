@@ -32,6 +32,8 @@ export const seedOptionsSchema = z
     multiEmailRate: rate.optional(),
     invalidPhoneRate: rate.optional(),
     archivedLeadRate: rate.optional(),
+    /** Share of deals that are archived (served only by /deals/archived); default 0. */
+    archivedDealRate: rate.optional(),
     currencies: z.array(z.string().length(3)).min(1).optional(),
     /** Pipelines with their stage names; defaults to one sales pipeline. */
     pipelines: z.array(z.object({ name: z.string().min(1), stages: z.array(z.string().min(1)).min(1) })).min(1).optional(),
@@ -306,7 +308,7 @@ export function seedCompany(company: SandboxCompany, input: SeedOptions = {}): S
           stage_id: stage.id,
           value: Math.round(rng() * 50_000),
           currency,
-          is_archived: false,
+          is_archived: rng() < (opts.archivedDealRate ?? 0),
           status,
           probability: null,
           lost_reason: status === 'lost' ? 'Price' : null,

@@ -147,6 +147,22 @@ const SPEC_ERRATA: { name: string; apply(docs: Record<SpecName, Json>): boolean 
     },
   },
   {
+    // GET /v1/leads gained updated_since in 2026 (official Node SDK), after this spec snapshot.
+    name: 'v1 lead lists lack updated_since',
+    apply: (docs) => {
+      let changed = false;
+      for (const p of ['/leads', '/leads/archived']) {
+        const op = ((docs.v1.paths as Json)[p] as Json | undefined)?.get as Json | undefined;
+        const params = op?.parameters as Json[] | undefined;
+        if (params && !params.some((x) => x.name === 'updated_since')) {
+          params.push({ in: 'query', name: 'updated_since', schema: { type: 'string' } });
+          changed = true;
+        }
+      }
+      return changed;
+    },
+  },
+  {
     // addPerson/updatePerson "accept and return marketing_status" (their descriptions) but the response schemas omit it.
     name: 'v2 person write responses lack marketing_status',
     apply: (docs) => {
