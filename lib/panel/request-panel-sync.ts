@@ -32,5 +32,5 @@ export async function panelSyncState(panel: PanelContext, jobId: string): Promis
   const job = await (await jobSender()).raw.getJobById(syncRecordsJob.name, jobId, { includeArchive: true }).catch(() => null);
   const data = jobDataSchema.safeParse(job?.data);
   if (!job || !data.success || data.data.companyId !== panel.companyId) throw notFound('This sync');
-  return { state: job.state as PanelSyncState };
+  return { state: job.state };
 }
