@@ -9,7 +9,17 @@ const nextConfig = {
   reactStrictMode: true,
   typedRoutes: false,
   async headers() {
-    // Every page refuses framing; the Pipedrive panel route sets its own frame-ancestors (see lib/http/frame-policy.ts).
+    // Every page refuses framing, except the Pipedrive panel, which only Pipedrive may frame:
+    // its domains plus PIPEDRIVE_FRAME_ANCESTORS (the demo adds the sandbox's host page).
+    // Next fixes these headers when `next build` runs, so the variable is read at build time
+    // (the launcher sets it before building). Only origin-shaped entries are kept, so that the
+    // variable cannot smuggle other CSP directives in.
+    // eslint-disable-next-line no-undef
+    const extra = (process.env.PIPEDRIVE_FRAME_ANCESTORS || '').split(/\s+/).filter((o) => /^(https?:\/\/)?[\w*.-]+(:(\d+|\*))?$/.test(o));
+    const panelAncestors = [...new Set(['https://*.pipedrive.com', ...extra])].join(' ');
+    const common = [
+      { key: 'X-Content-Type-Options', value: 'nosniff' },
+    ];
     return [
       {
         source: '/((?!panel).*)',
@@ -17,7 +27,16 @@ const nextConfig = {
           { key: 'X-Frame-Options', value: 'DENY' },
           { key: 'Content-Security-Policy', value: "frame-ancestors 'none'" },
           { key: 'Referrer-Policy', value: 'strict-origin-when-cross-origin' },
-          { key: 'X-Content-Type-Options', value: 'nosniff' },
+          ...common,
+        ],
+      },
+      {
+        // The panel's URL carries Pipedrive's token: never send it on as a referrer.
+        source: '/panel/:path*',
+        headers: [
+          { key: 'Content-Security-Policy', value: `frame-ancestors ${panelAncestors}` },
+          { key: 'Referrer-Policy', value: 'no-referrer' },
+          ...common,
         ],
       },
     ];
