@@ -8,8 +8,6 @@ import {
   personOrganizationFields,
   standardOrganizationFields,
   standardPersonFields,
-  type OrganizationSource,
-  type PersonSource,
 } from '../sync/mapping-source';
 
 /** The contact's email identifier target; equals EMAIL_TARGET of lib/sync/config (unit-tested). */
@@ -132,7 +130,7 @@ export function personSourceOptions(customFields: readonly CustomFieldInfo[]): S
     isEmail: false,
   }));
   const custom = customFields.map((f): SourceOption => ({
-    value: formatPersonSource({ kind: 'custom', key: f.key } as PersonSource),
+    value: formatPersonSource({ kind: 'custom', key: f.key }),
     label: f.name,
     group: 'Custom fields',
     fieldType: f.fieldType,
@@ -151,7 +149,7 @@ export function organizationSourceOptions(customFields: readonly CustomFieldInfo
     return { value: formatOrganizationSource({ kind: 'standard', field }), label, group: 'Standard fields', fieldType, key: field, valueType, options: [], isPhone: false, isEmail: false };
   });
   const custom = customFields.map((f): SourceOption => ({
-    value: formatOrganizationSource({ kind: 'custom', key: f.key } as OrganizationSource),
+    value: formatOrganizationSource({ kind: 'custom', key: f.key }),
     label: f.name,
     group: 'Custom fields',
     fieldType: f.fieldType,

@@ -27,6 +27,18 @@ const probes: Record<string, Probe[]> = {
     { method: 'DELETE', url: (b) => `/api/account?companyId=${b.companyId}`, body: (b) => ({ companyId: b.companyId }) },
   ],
   'app/api/account/disconnect/route.ts': [{ method: 'POST', url: (b) => `/api/account/disconnect?companyId=${b.companyId}`, body: (b) => ({ companyId: b.companyId }) }],
+  'app/api/settings/config/route.ts': [
+    { method: 'GET', url: (b) => `/api/settings/config?companyId=${b.companyId}` },
+    { method: 'POST', url: (b) => `/api/settings/config?companyId=${b.companyId}`, body: () => ({ patch: { sync: { persons: false, deals: false, organizations: false, activities: false, leads: false } } }) },
+    { method: 'PUT', url: (b) => `/api/settings/config?companyId=${b.companyId}`, body: () => ({ patch: { sync: { persons: false, deals: false, organizations: false, activities: false, leads: false } } }) },
+  ],
+  'app/api/settings/config/yaml/route.ts': [
+    { method: 'GET', url: (b) => `/api/settings/config/yaml?companyId=${b.companyId}` },
+    { method: 'POST', url: (b) => `/api/settings/config/yaml?companyId=${b.companyId}`, body: () => ({ yaml: 'connectors:\n  pipedrive:\n    sync:\n      persons: false\n' }) },
+    { method: 'PUT', url: (b) => `/api/settings/config/yaml?companyId=${b.companyId}`, body: () => ({ yaml: 'connectors:\n  pipedrive:\n    sync:\n      persons: false\n' }) },
+  ],
+  'app/api/settings/brevo/attributes/route.ts': [{ method: 'POST', url: (b) => `/api/settings/brevo/attributes?companyId=${b.companyId}`, body: () => ({ object: 'person', name: 'PROBE_ATTRIBUTE', type: 'text' }) }],
+  'app/api/settings/brevo/lists/route.ts': [{ method: 'POST', url: (b) => `/api/settings/brevo/lists?companyId=${b.companyId}`, body: () => ({ name: 'Probe list', newFolderName: 'Probe folder' }) }],
 };
 
 function routeFiles(dir = 'app/api'): string[] {
