@@ -105,6 +105,11 @@ describe('pagination', () => {
     expect(calls).toHaveLength(2);
   });
 
+  it('refuses recents older than a month without calling Pipedrive', () => {
+    expect(() => client().recents({ since: new Date(clock.now() - 40 * 864e5) })).toThrow(PipedriveError);
+    expect(calls).toHaveLength(0);
+  });
+
   it('resumes from a checkpointed cursor', async () => {
     const pages = client().dealPages({ limit: 50 });
     const first = (await pages.next()).value!;

@@ -110,6 +110,9 @@ function v2ListQuery(p: V2ListParams): Record<string, QueryValue> {
   };
 }
 
+/** /v1/recents reaches at most about one month back. */
+export const RECENTS_MAX_AGE_MS = 30 * 864e5;
+
 const UNKNOWN_DAILY_POLICY: RatePolicy = { capacity: 1e12, refillPerSecond: 1e12 / 86_400 };
 /** Pause once fewer tokens remain than the costliest operation (a merge or archived-leads page: 40). */
 export const DAILY_RESERVE_TOKENS = 40;
@@ -448,6 +451,10 @@ export class PipedriveClient {
 
   /** Changes since a time at most one month back (older: use v2 lists with updatedSince). */
   recents(p: { since: Date; items?: ('activity' | 'deal' | 'person' | 'organization' | 'pipeline' | 'stage' | 'user')[] }): AsyncGenerator<RecentItem, void, undefined> {
+    if (this.now() - p.since.getTime() > RECENTS_MAX_AGE_MS) {
+      // Spend no request on a call Pipedrive refuses; the caller falls back to v2 lists.
+      throw new PipedriveError({ kind: 'invalid', operation: 'list recents', message: 'since is more than a month back', adminMessage: 'Internal: /v1/recents only reaches one month back; use the v2 lists with updatedSince.' });
+    }
     const since = p.since.toISOString().slice(0, 19).replace('T', ' ');
     return this.flatten(this.v1Pages('list recents', '/api/v1/recents', { since_timestamp: since, items: p.items?.join(',') }, recentItemSchema, TOKEN_COST.v1Recents));
   }
