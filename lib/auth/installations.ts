@@ -39,7 +39,13 @@ export async function saveInstallation(identity: PipedriveIdentity, creds: Grant
   // A new company starts from the connector spec's default configuration; events are only
   // sent for what happens from now on (a backfill never replays history into automations).
   if (!(await db.syncSettings.findUnique({ where: { companyId: company.id }, select: { id: true } }))) {
-    await saveSyncConfig(db, company.id, { ...defaultSyncConfig(), companyDomain: identity.companyDomain });
+    const defaults = defaultSyncConfig();
+    await saveSyncConfig(db, company.id, {
+      ...defaults,
+      companyDomain: identity.companyDomain,
+      // The product's headline trigger: a real stage move sends the spec's deal.stage_changed event.
+      eventRules: [...defaults.eventRules, { action: 'stage_change', object: 'deal', mergeOnly: false, brevoEvent: 'deal_stage_changed' }],
+    });
     await db.syncSettings.update({ where: { companyId: company.id }, data: { eventsSince: new Date() } });
   }
   const secrets = {

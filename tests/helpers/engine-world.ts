@@ -53,7 +53,6 @@ export async function createEngineWorld(seed: SeedOptions, opts: { domain?: stri
     ...config,
     lists: { allContacts: lists.all, qualifiedLeads: null, customers: null, churned: null, nurture: lists.nurture },
     stageRules: [...stageRules, { match: 'won', pipelineId: null, listId: lists.won }, { match: 'lost', pipelineId: null, listId: lists.lost }],
-    eventRules: [...config.eventRules, { action: 'stage_change', object: 'deal', mergeOnly: false, brevoEvent: 'deal_stage_changed' }],
   });
   // Events are for what happens from now on.
   await prisma().syncSettings.update({ where: { companyId: saved.companyId }, data: { eventsSince: new Date() } });

@@ -1,6 +1,7 @@
 import { NextResponse } from 'next/server';
 import { z } from 'zod';
 import { connectBrevo, disconnectBrevo, getBrevoConnection } from '@/lib/accounts/brevo-connection';
+import { startSyncAfterConnect } from '@/lib/engine/start-after-connect';
 import { withAdmin } from '@/lib/http/with-admin';
 
 export const dynamic = 'force-dynamic';
@@ -11,7 +12,9 @@ export const GET = withAdmin(async (_req, admin) => NextResponse.json({ connecti
 
 export const PUT = withAdmin(async (req, admin) => {
   const { apiKey } = bodySchema.parse(await req.json().catch(() => ({})));
-  return NextResponse.json({ connection: await connectBrevo(admin.companyId, apiKey) });
+  const connection = await connectBrevo(admin.companyId, apiKey);
+  const { backfillRunId } = await startSyncAfterConnect(admin.companyId);
+  return NextResponse.json({ connection, backfillRunId });
 });
 
 export const DELETE = withAdmin(async (_req, admin) => {
