@@ -2,6 +2,7 @@ import { z } from 'zod';
 import { Router, type SandboxResponse } from '../shared/http';
 import { SandboxError } from './company';
 import { createCompanySchema, type PipedriveControl } from './control';
+import { seedDemoCompany } from './demo-company';
 import { faultRuleSchema } from './faults';
 import { seedOptionsSchema } from './generator';
 import { registerAppSchema } from './oauth-server';
@@ -39,6 +40,7 @@ export function controlRouter(control: PipedriveControl): Router {
 
   r.add('GET', '/_control/companies', () => json(control.listCompanies()));
   post('/_control/companies', createCompanySchema, (b) => control.createCompany(b));
+  post('/_control/demo', z.object({ domain: z.string().regex(/^[a-z0-9-]+$/).optional() }), (b) => seedDemoCompany(control, b));
   post('/_control/seed', domainBody.extend({ options: seedOptionsSchema.default({}) }), (b) => control.seed(b.domain, b.options));
   post('/_control/users', domainBody.extend({ name: z.string(), email: z.string(), isAdmin: z.boolean().optional() }), (b) => ({ id: control.addUser(b.domain, b) }));
   post('/_control/api-tokens', domainBody.extend(userOpt), (b) => ({ token: control.createApiToken(b.domain, b.userId) }));

@@ -112,6 +112,12 @@ describe('demo company and inspector', () => {
     expect(seedDemoCompany(sb.control).id).toBe(demo.id);
   });
 
+  it('seeds the demo company over HTTP too', async () => {
+    const r = await control<CompanyInfo>('POST', '/demo', { domain: 'demo-http' });
+    expect(r.body.domain).toBe('demo-http');
+    expect(sb.control.stats('demo-http').persons).toBe(300);
+  });
+
   it('lists deals by stage and moves a deal, edits a person and logs an activity from the page', async () => {
     const demo = seedDemoCompany(sb.control);
     const page = await (await fetch(`${sb.url}/_inspector/${demo.domain}`)).text();
