@@ -43,6 +43,9 @@ export function BrevoConnectionForm({ initial, demoKey }: { initial: BrevoConnec
           ) : (
             <p className="mt-1 text-sm text-slate-600" data-testid="brevo-status">Not connected. Paste an API key to start syncing.</p>
           )}
+          {conn.connected && conn.status === 'invalid' && (
+            <p role="alert" className="mt-2 text-sm text-red-800">Brevo no longer accepts this key{conn.lastError ? `: ${conn.lastError}` : ''}. Paste a new key to reconnect.</p>
+          )}
         </div>
         {conn.connected && !editing && (
           <button type="button" onClick={() => setEditing(true)} className="rounded-md border border-slate-300 px-3 py-1.5 text-sm hover:bg-slate-50">
