@@ -7,6 +7,7 @@ import { PipedriveControl } from './control';
 import { controlRouter } from './control-routes';
 import { handleInspector } from './inspector';
 import { handleAuthorize, handleAuthorizeDecision } from './oauth-pages';
+import { handlePanelHost } from './panel-host';
 import type { RateLimitMode } from './rate-limits';
 
 export { PipedriveControl } from './control';
@@ -58,6 +59,8 @@ export async function startPipedriveSandbox(opts: PipedriveSandboxOptions = {}):
       return res;
     }
     if (req.path.startsWith('/_inspector')) return handleInspector(control, { ...req, params: {} });
+    // Pipedrive's side of the app panel (panel-host.ts, owned by the panel work).
+    if (req.path.startsWith('/_panel-host/')) return handlePanelHost(control, { ...req, params: {} });
     if (req.path.startsWith('/_control/')) {
       const m = controls.match(req.method, req.path);
       if (m === 'method-not-allowed') return { status: 405, body: { error: 'method not allowed' } };
