@@ -143,6 +143,13 @@ describe('import', () => {
     expect(result.counters.duplicate_phone_id).toBe(1);
     const state = sb.control.state(acc.apiKey);
     expect(state.lists.find((l) => l.id === list)?.contactIds.length).toBe(300);
+    // Lookups settle the doubt when more records are unseen than Brevo refused (here: modifiedSince in the future).
+    const skewed = clientFor(acc.apiKey, { now: () => Date.now() + 3_600_000 });
+    const again = await skewed.importContacts(
+      [{ email: 'p1@x.io', attributes: { FIRSTNAME: 'P1' } }, { email: 'p2@x.io' }, { email: 'clash2@x.io', attributes: { SMS: '+4915123456789' } }],
+      { listIds: [list], pollIntervalMs: 10 },
+    );
+    expect(again.outcomes.map((o) => o.ok)).toEqual([true, true, false]);
     expect(sb.control.getContact(acc.apiKey, 'pd_42')).toMatchObject({ email: 'p42@x.io', attributes: { FIRSTNAME: 'P42', EXT_ID: 'pd_42' } });
   });
 });

@@ -40,6 +40,8 @@ export const LIST_CHUNK = 150;
 export const BATCH_UPDATE_CHUNK = 100;
 /** Brevo caps import bodies at 10 MB and recommends staying near 8 MB. */
 export const IMPORT_MAX_BYTES = 8 * 1024 * 1024;
+/** Most records the client looks up one by one to confirm an import's refusals (10 lookups/s). */
+const IMPORT_CONFIRM_MAX = 500;
 
 export type IdentifierType = 'email_id' | 'contact_id' | 'ext_id' | 'phone_id' | 'whatsapp_id' | 'landline_number_id';
 
@@ -442,12 +444,31 @@ export class BrevoClient {
         const sms = c.attributes.SMS;
         if (typeof sms === 'string') present.add(`s:${sms}`);
       }
-      for (const { index, record } of send) {
+      const missing = send.filter(({ record }) => {
         const ext = record.attributes?.EXT_ID;
         const sms = record.attributes?.SMS;
         // Match on the record's primary identifier only, as Brevo picks the contact to update by it.
         const primary = record.email ? `e:${record.email}` : typeof ext === 'string' ? `x:${ext}` : `s:${String(sms)}`;
-        if (!present.has(primary)) outcomes[index] = rejected('not_in_import', `${labelOf(record)}: Brevo's import skipped this record (its counters report ${refused} refused row(s), e.g. a duplicate SMS).`);
+        return !present.has(primary);
+      });
+      // More unseen records than refused rows means some were unchanged existing contacts (Brevo may not bump
+      // their modifiedAt): look those up one by one, within a bound, before calling them refused.
+      const confirm = missing.length > refused && missing.length <= IMPORT_CONFIRM_MAX;
+      for (const { index, record } of missing) {
+        if (confirm) {
+          const ext = record.attributes?.EXT_ID;
+          const sms = record.attributes?.SMS;
+          const found = record.email
+            ? await this.getContact(record.email, 'email_id')
+            : typeof ext === 'string'
+              ? await this.getContact(ext, 'ext_id')
+              : await this.getContact(String(sms), 'phone_id');
+          if (found) continue;
+        }
+        outcomes[index] = rejected(
+          'not_in_import',
+          `${labelOf(record)}: Brevo's import ${missing.length > refused && !confirm ? 'may have skipped' : 'skipped'} this record (its counters report ${refused} refused row(s), e.g. a duplicate SMS).`,
+        );
       }
     }
     return { processIds, outcomes, counters };
