@@ -133,7 +133,14 @@ export class BrevoTransport {
       }
       this.inflight.set(family, (this.inflight.get(family) ?? 1) - 1);
       const observedReset = await this.observe(key, policy, res, this.inflight.get(family) ?? 0);
-      const text = await res.text();
+      let text: string;
+      try {
+        text = await res.text();
+      } catch (e) {
+        // The body can still time out or be cut after the headers arrived.
+        lastError = new BrevoError('transient', `Brevo's answer was cut off while trying to ${req.what}. It will be retried automatically.`, { status: res.status, cause: e });
+        continue;
+      }
       let body: unknown = text;
       if (text && (res.headers.get('content-type') ?? '').includes('json')) {
         try {
