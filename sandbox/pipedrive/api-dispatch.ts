@@ -58,7 +58,15 @@ export class ApiDispatcher {
     return { userId: grant.userId, authKind: 'oauth', clientId: grant.clientId, scopes: grant.scopes, tokenKey: `o:${token}` };
   }
 
+  /** Logs each API request (bounded) so tests can see what an app really asked for. */
   async dispatch(req: SandboxRequest, domain: string, subPath: string): Promise<DispatchResult> {
+    const at = this.control.clock.now();
+    const out = await this.dispatchInner(req, domain, subPath);
+    this.control.recordRequest({ at, domain, method: req.method, path: subPath.startsWith('/api/v1/') ? subPath.slice(4) : subPath, query: Object.fromEntries(req.query), status: out === HANG ? null : out.status, body: req.body });
+    return out;
+  }
+
+  private async dispatchInner(req: SandboxRequest, domain: string, subPath: string): Promise<DispatchResult> {
     const company = this.control.byDomain.get(domain);
     if (!company) return fail(404, `Unknown company domain ${domain}`);
     // v1 answers on both /api/v1/... and /v1/...; v2 only on /api/v2/....

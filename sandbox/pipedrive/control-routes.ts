@@ -67,6 +67,8 @@ export function controlRouter(control: PipedriveControl): Router {
   r.add('GET', '/_control/budget/:domain', (req) => json(control.budget(req.params.domain ?? '')));
 
   r.add('GET', '/_control/deliveries', () => json(control.deliveries()));
+  r.add('GET', '/_control/requests', (req) => json(control.requestLog(req.query.get('domain') ?? undefined)));
+  r.add('DELETE', '/_control/requests', () => (control.clearRequestLog(), json(undefined)));
   post('/_control/webhooks/flush', z.object({}), async () => control.flushWebhooks());
   r.add('GET', '/_control/webhooks/:domain', (req) => json(control.webhooks(req.params.domain ?? '')));
   r.add('GET', '/_control/stats/:domain', (req) => json(control.stats(req.params.domain ?? '')));

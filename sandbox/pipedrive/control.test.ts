@@ -40,6 +40,18 @@ describe('control API over HTTP', () => {
     expect((await control('POST', '/ui/edit-person', { domain: 'ctl', id: 2, edit: { emails: 'x' } })).status).toBe(400);
   });
 
+  it('logs the API requests an app sent', async () => {
+    const co = sb.control.company('ctl');
+    const token = [...co.apiTokens.keys()][0]!;
+    await fetch(`${sb.url}/d/ctl/api/v1/users/me`, { headers: { 'x-api-token': token } });
+    await fetch(`${sb.url}/d/ctl/api/v2/persons?updated_since=2026-01-01T00:00:00Z`, { headers: { 'x-api-token': token } });
+    const log = (await control<{ method: string; path: string; query: Record<string, string>; status: number }[]>('GET', '/requests?domain=ctl')).body.slice(-2);
+    expect(log).toMatchObject([
+      { method: 'GET', path: '/v1/users/me', status: 200 },
+      { method: 'GET', path: '/api/v2/persons', query: { updated_since: '2026-01-01T00:00:00Z' }, status: 200 },
+    ]);
+  });
+
   it('advances the clock and manages faults', async () => {
     const before = (await control<{ now: number }>('GET', '/clock')).body.now;
     const after = (await control<{ now: number }>('POST', '/clock/advance', { ms: 3_600_000 })).body.now;

@@ -39,6 +39,20 @@ export interface UninstallResult {
   removedWebhooks: number;
 }
 
+/** One API request as the sandbox saw it (status null: a held "timeout" fault). */
+export interface RequestLogEntry {
+  at: number;
+  domain: string;
+  method: string;
+  /** Path below the company base, v1 normalised to /v1/... */
+  path: string;
+  query: Record<string, string>;
+  status: number | null;
+  body: unknown;
+}
+
+const REQUEST_LOG_LIMIT = 5000;
+
 export interface PersonEdit {
   name?: string;
   first_name?: string;
@@ -63,6 +77,7 @@ export class PipedriveControl {
   readonly faultInjector = new FaultInjector();
   readonly dispatcher: WebhookDispatcher;
   private nextCompanyId = 1001;
+  private requests: RequestLogEntry[] = [];
   /** Who is "logged in" on the consent page. */
   loginUser: { companyId: number; userId: number } | undefined;
 
@@ -285,6 +300,20 @@ export class PipedriveControl {
   }
 
   // ---- webhooks and inspection ---------------------------------------------------------------
+
+  recordRequest(entry: RequestLogEntry): void {
+    this.requests.push(entry);
+    if (this.requests.length > REQUEST_LOG_LIMIT) this.requests.splice(0, this.requests.length - REQUEST_LOG_LIMIT);
+  }
+
+  /** The last API requests (at most 5000), optionally of one company. */
+  requestLog(domain?: string): RequestLogEntry[] {
+    return this.requests.filter((r) => domain === undefined || r.domain === domain);
+  }
+
+  clearRequestLog(): void {
+    this.requests = [];
+  }
 
   deliveries(): DeliveryAttempt[] {
     return [...this.dispatcher.log];

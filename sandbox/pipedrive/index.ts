@@ -11,7 +11,7 @@ import { handlePanelHost } from './panel-host';
 import type { RateLimitMode } from './rate-limits';
 
 export { PipedriveControl } from './control';
-export type { CompanyInfo, UninstallResult } from './control';
+export type { CompanyInfo, UninstallResult, RequestLogEntry } from './control';
 export { seedDemoCompany } from './demo-company';
 export type { SeedOptions } from './generator';
 export type { DeliveryAttempt } from './webhook-dispatcher';
