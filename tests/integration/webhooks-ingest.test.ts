@@ -2,6 +2,7 @@ import { randomBytes, randomUUID } from 'node:crypto';
 import pg from 'pg';
 import type { NextRequest } from 'next/server';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { startBrevoSandbox } from '@/sandbox/brevo';
 import { startPipedriveSandbox, type CompanyInfo, type DeliveryAttempt, type OAuthApp } from '@/sandbox/pipedrive';
 import { createTestDatabase, type TestDatabase } from '../helpers/db';
 import { useAppEnv } from '../helpers/app-env';
@@ -18,6 +19,7 @@ describe('webhook ingest', () => {
   let db: TestDatabase;
   let sql: pg.Client;
   let sandbox: Awaited<ReturnType<typeof startPipedriveSandbox>>;
+  let brevo: Awaited<ReturnType<typeof startBrevoSandbox>>;
   let routes: Awaited<ReturnType<typeof serveRoutes>>;
   let app: OAuthApp;
   let co: CompanyInfo;
@@ -54,7 +56,8 @@ describe('webhook ingest', () => {
     sql = new pg.Client({ connectionString: db.url });
     await sql.connect();
     sandbox = await startPipedriveSandbox();
-    useAppEnv(db.url, { PIPEDRIVE_OAUTH_URL: sandbox.url });
+    brevo = await startBrevoSandbox();
+    useAppEnv(db.url, { PIPEDRIVE_OAUTH_URL: sandbox.url, BREVO_API_URL: `${brevo.url}/v3` });
     const route = (await import('@/app/api/webhooks/pipedrive/[companyId]/route')) as unknown as { POST: Handler };
     const lossy = {
       POST: async (req: NextRequest, ctx: { params: Promise<Record<string, string>> }) => {
@@ -68,7 +71,7 @@ describe('webhook ingest', () => {
     };
     routes = await serveRoutes([{ path: '/api/webhooks/pipedrive/:companyId', module: lossy }]);
     app = sandbox.control.registerApp({ name: 'Pipebridge ingest test', redirectUri: `${routes.url}/api/auth/callback/pipedrive` });
-    useAppEnv(db.url, { APP_URL: routes.url, PIPEDRIVE_OAUTH_URL: sandbox.url, PIPEDRIVE_CLIENT_ID: app.clientId, PIPEDRIVE_CLIENT_SECRET: app.clientSecret });
+    useAppEnv(db.url, { APP_URL: routes.url, PIPEDRIVE_OAUTH_URL: sandbox.url, BREVO_API_URL: `${brevo.url}/v3`, PIPEDRIVE_CLIENT_ID: app.clientId, PIPEDRIVE_CLIENT_SECRET: app.clientSecret });
     m = {
       prisma: await import('@/lib/db/prisma'),
       crypto: await import('@/lib/crypto'),
@@ -93,6 +96,7 @@ describe('webhook ingest', () => {
     await pgPool().end();
     await routes.close();
     await sandbox.close();
+    await brevo.close();
     await sql.end();
     await db.drop();
   });
@@ -358,5 +362,24 @@ describe('webhook ingest', () => {
     } finally {
       await queue.stop();
     }
+  });
+
+  it('a worker running webhook.process applies the stored event to Brevo (the processing contract)', async () => {
+    const { connectBrevo } = await import('@/lib/accounts/brevo-connection');
+    const { processWebhookJob } = await import('@/lib/webhooks/process-job');
+    const account = brevo.control.createAccount({ companyName: 'Ingest Brevo' });
+    await connectBrevo(companyId, account.apiKey);
+    let personId = 0;
+    const delivered = await act(() => (personId = sandbox.control.createPerson(co.domain, { name: 'Grace Hopper', emails: ['grace@example.test'] }).id));
+    expect(delivered.map((d) => d.outcome)).toEqual(['delivered']);
+    const job = await sql.query<{ data: { companyId: string; webhookEventId: string } }>(
+      `SELECT j.data FROM pgboss.job j JOIN webhook_events e ON e.id = (j.data->>'webhookEventId')::bigint WHERE j.name = 'webhook.process' AND e.entity_id = $1 AND e.object = 'person'`,
+      [String(personId)],
+    );
+    expect(job.rows).toHaveLength(1);
+    await processWebhookJob.handler(job.rows[0]!.data, { jobId: 'test', attempt: 1, signal: new AbortController().signal });
+    const row = await sql.query<{ status: string }>(`SELECT status FROM webhook_events WHERE id = $1`, [job.rows[0]!.data.webhookEventId]);
+    expect(row.rows[0]!.status).toBe('processed');
+    expect(brevo.control.getContact(account.apiKey, 'grace@example.test')).toBeDefined();
   });
 });
