@@ -64,6 +64,21 @@ describe('BrevoTransport', () => {
     expect(b.calls).toHaveLength(1);
   });
 
+  it('retries when the body is cut off after the headers', async () => {
+    let n = 0;
+    const fetchImpl: typeof fetch = () => {
+      n += 1;
+      if (n === 1) {
+        const broken = new ReadableStream({ start: (c) => c.error(new Error('socket hang up')) });
+        return Promise.resolve(new Response(broken, { status: 200, headers: { 'content-type': 'application/json' } }));
+      }
+      return Promise.resolve(new Response(JSON.stringify({ id: 1 }), { status: 200, headers: { 'content-type': 'application/json' } }));
+    };
+    const t = new BrevoTransport({ baseUrl: 'https://api.brevo.test/v3', apiKey: 'k', limiter: new MemoryRateLimiter(), budgetKey: 'k', fetch: fetchImpl, sleep: () => Promise.resolve() });
+    expect((await t.request({ method: 'GET', path: '/contacts/1', schema: z.object({ id: z.number() }), what: 'read' })).data).toEqual({ id: 1 });
+    expect(n).toBe(2);
+  });
+
   it('reports an answer of the wrong shape as a contract problem, not as data', async () => {
     const { t } = transport([{ status: 200, body: { id: 'five' } }]);
     await expect(t.request({ method: 'GET', path: '/contacts/5', schema: z.object({ id: z.number() }), what: 'read' })).rejects.toMatchObject({ kind: 'invalid' });
