@@ -215,7 +215,7 @@ export class PipedriveClient {
   }
 
   /** Sends one request with budgets, retries and classification; returns the parsed body. */
-  async send<S extends z.ZodType>(spec: RequestSpec<S>): Promise<z.output<S>> {
+  private async send<S extends z.ZodType>(spec: RequestSpec<S>): Promise<z.output<S>> {
     const maxRetries = this.o.maxRetries ?? 4;
     let authRetried = false;
     for (let attempt = 0; ; attempt++) {
@@ -297,7 +297,7 @@ export class PipedriveClient {
   // ---- pagination ------------------------------------------------------------------------------
 
   /** Cursor pages of a v2 list, to the page whose next_cursor is null. */
-  async *v2Pages<T extends z.ZodType>(operation: string, path: string, query: Record<string, QueryValue>, item: T, cost: number = TOKEN_COST.v2List): AsyncGenerator<Page<z.output<T>>, void, undefined> {
+  private async *v2Pages<T extends z.ZodType>(operation: string, path: string, query: Record<string, QueryValue>, item: T, cost: number = TOKEN_COST.v2List): AsyncGenerator<Page<z.output<T>>, void, undefined> {
     let cursor = typeof query.cursor === 'string' ? query.cursor : undefined;
     const schema = v2ListSchema(item);
     do {
@@ -309,7 +309,7 @@ export class PipedriveClient {
   }
 
   /** start/limit pages of a v1 list, following next_start while more_items_in_collection. */
-  async *v1Pages<T extends z.ZodType>(operation: string, path: string, query: Record<string, QueryValue>, item: T, cost: number): AsyncGenerator<z.output<T>[], void, undefined> {
+  private async *v1Pages<T extends z.ZodType>(operation: string, path: string, query: Record<string, QueryValue>, item: T, cost: number): AsyncGenerator<z.output<T>[], void, undefined> {
     let start = 0;
     const limit = 500;
     for (;;) {
