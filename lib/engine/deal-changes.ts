@@ -23,8 +23,14 @@ export function transitionBetween(prev: PipedriveDeal, next: PipedriveDeal): Dea
   return { dealId: next.id, stage, pipeline, status };
 }
 
+/**
+ * The idempotency key of a transition. Webhooks and polls write the deal's update_time in
+ * different shapes (with or without milliseconds), so the time is normalized: the same move
+ * seen by both paths is one event.
+ */
 export function transitionKey(dealId: number, t: DealTransition, at: string): string {
-  return `deal:${dealId}:stage:${t.stage?.from ?? '-'}>${t.stage?.to ?? '-'}:status:${t.status?.to ?? '-'}:${at}`;
+  const time = new Date(at);
+  return `deal:${dealId}:stage:${t.stage?.from ?? '-'}>${t.stage?.to ?? '-'}:status:${t.status?.to ?? '-'}:${Number.isNaN(time.getTime()) ? at : time.toISOString()}`;
 }
 
 export async function applyDealChanges(
@@ -59,7 +65,14 @@ export async function applyDealChanges(
     const email = await emailOf(deal.person_id);
     for (const rule of rules) {
       const op = buildDealStageChangedEvent({ deal, transition: t, contact: { email, personId: deal.person_id }, stages: ctx.stages, pipelines: ctx.pipelines, occurredAt: deal.update_time, eventName: rule.brevoEvent });
-      if (op.kind === 'event.send') events.push({ key: `${rule.brevoEvent}:${transitionKey(deal.id, t, deal.update_time)}`, object: 'deal', pipedriveId: String(deal.id), event: op.event });
+      if (op.kind !== 'event.send') continue;
+      events.push({
+        key: `${rule.brevoEvent}:${transitionKey(deal.id, t, deal.update_time)}`,
+        object: 'deal',
+        pipedriveId: String(deal.id),
+        event: op.event,
+        stageOrder: { dealId: deal.id, from: t.stage?.from ?? deal.stage_id, to: deal.stage_id, seenStage: before.stage_id, seenAt: before.update_time ?? null },
+      });
     }
   }
   await saveEntityStates(ctx.db, ctx.companyId, 'deal', fresh.map((f) => f.row));

@@ -5,7 +5,9 @@ import { planPersonRemoval, planWebhookEvents } from '../sync';
 import { loadCompanyContext, type CompanyContext } from './company-context';
 import { dealStateOf, leadStateOf, organizationStateOf } from './entity-states';
 import { getLink, markDeleted, personsOfOrganizations, saveEntityStates } from './link-store';
-import { queueEvents, sendPendingEvents, type QueuedEvent } from './outbox';
+import type { JobDefinition } from '../jobs/define-job';
+import { webhookProcessQueue } from '../webhooks/process-queue';
+import { DEFAULT_STAGE_SETTLE_MS, queueEvents, sendPendingEvents, type QueuedEvent } from './outbox';
 import { transitionKey } from './deal-changes';
 import { syncOrganizations } from './sync-organizations';
 import { syncPersonsById } from './incremental';
@@ -58,46 +60,102 @@ export function normalizeWebhookBody(payload: unknown): z.infer<typeof v2Body> |
   };
 }
 
-export async function processWebhookEvent(companyId: string, webhookEventId: bigint): Promise<void> {
-  const db = prisma();
-  const ev = await db.webhookEvent.findFirst({ where: { id: webhookEventId, companyId } });
-  if (!ev || ev.status !== 'received') return;
-  const pool = (await import('../db/pool')).pgPool();
-  const client = await pool.connect();
-  try {
-    // One record's events are applied by one worker at a time, in order.
-    await client.query('SELECT pg_advisory_lock(hashtext($1))', [`${companyId}:${ev.object}:${ev.entityId ?? ev.eventId}`]);
-    const pending = await db.webhookEvent.findMany({
-      where: { companyId, object: ev.object, entityId: ev.entityId, status: 'received' },
-      orderBy: [{ occurredAt: 'asc' }, { id: 'asc' }],
-    });
-    if (pending.length === 0) return;
-    let ctx: CompanyContext;
-    try {
-      ctx = await loadCompanyContext(companyId, { provisionAttributes: false });
-    } catch (err) {
-      await db.webhookEvent.updateMany({ where: { id: { in: pending.map((p) => p.id) } }, data: { status: 'failed', error: (err as Error).message, attempts: { increment: 1 } } });
-      throw err;
-    }
-    const ourUsers = new Set((await db.installation.findMany({ where: { companyId }, select: { pipedriveUserId: true } })).map((i) => String(i.pipedriveUserId)));
-    for (const p of pending) {
-      try {
-        await applyOne(ctx, p.payload, p.receivedAt, ourUsers);
-        await db.webhookEvent.update({ where: { id: p.id }, data: { status: 'processed', processedAt: new Date(), attempts: { increment: 1 }, error: null } });
-      } catch (err) {
-        await db.webhookEvent.update({ where: { id: p.id }, data: { status: 'failed', error: (err as Error).message, attempts: { increment: 1 } } });
-        throw err;
-      }
-    }
-    await sendPendingEvents(ctx);
-  } finally {
-    await client.query('SELECT pg_advisory_unlock_all()').catch(() => undefined);
-    client.release();
-  }
+export interface ProcessOptions {
+  /** How long a deal's stage event waits for a predecessor that has not arrived (outbox.ts). */
+  settleMs?: number;
 }
 
-async function applyOne(ctx: CompanyContext, payload: unknown, receivedAt: Date, ourUsers: Set<string>): Promise<void> {
-  const body = normalizeWebhookBody(payload);
+export async function processWebhookEvent(companyId: string, webhookEventId: bigint, opts: ProcessOptions = {}): Promise<void> {
+  const db = prisma();
+  const ev = await db.webhookEvent.findFirst({ where: { id: webhookEventId, companyId } });
+  if (!ev) return;
+  // A failed event is retried by its job; a processed one may come back as a delayed outbox flush.
+  if (ev.status !== 'received' && ev.status !== 'failed') {
+    await flushOutbox(companyId, webhookEventId, opts);
+    return;
+  }
+  const pool = (await import('../db/pool')).pgPool();
+  const client = await pool.connect();
+  let ctx: CompanyContext | null = null;
+  let broken = false;
+  const lockKey = `${companyId}:${ev.object}:${ev.entityId ?? ev.eventId}`;
+  try {
+    // One record's events are applied by one worker at a time, in the order they happened.
+    await client.query('SELECT pg_advisory_lock(hashtextextended($1, 0))', [lockKey]);
+    try {
+      const pending = await db.webhookEvent.findMany({
+        where: { companyId, object: ev.object, entityId: ev.entityId, status: { in: ['received', 'failed'] } },
+        orderBy: [{ occurredAt: 'asc' }, { id: 'asc' }],
+      });
+      if (pending.length === 0) return;
+      try {
+        ctx = await loadCompanyContext(companyId, { provisionAttributes: false });
+      } catch (err) {
+        await db.webhookEvent.updateMany({ where: { id: { in: pending.map((p) => p.id) } }, data: { status: 'failed', error: (err as Error).message, attempts: { increment: 1 } } });
+        throw err;
+      }
+      const ourUsers = new Set((await db.installation.findMany({ where: { companyId }, select: { pipedriveUserId: true } })).map((i) => String(i.pipedriveUserId)));
+      // The newest event already applied to this record: anything older arriving now is stale.
+      const applied = await ctx.db.query<{ at: Date | null }>(
+        `SELECT max(occurred_at) AS at FROM webhook_events WHERE company_id = $1 AND object = $2 AND entity_id IS NOT DISTINCT FROM $3 AND status = 'processed'`,
+        [companyId, ev.object, ev.entityId],
+      );
+      let appliedUpTo = applied.rows[0]?.at ?? null;
+      for (const p of pending) {
+        try {
+          await applyOne(ctx, { payload: p.payload, receivedAt: p.receivedAt, occurredAt: p.occurredAt, appliedUpTo }, ourUsers);
+          await db.webhookEvent.update({ where: { id: p.id }, data: { status: 'processed', processedAt: new Date(), attempts: { increment: 1 }, error: null } });
+        } catch (err) {
+          await db.webhookEvent.update({ where: { id: p.id }, data: { status: 'failed', error: (err as Error).message, attempts: { increment: 1 } } });
+          throw err;
+        }
+        if (p.occurredAt && (!appliedUpTo || p.occurredAt > appliedUpTo)) appliedUpTo = p.occurredAt;
+      }
+    } finally {
+      await client.query('SELECT pg_advisory_unlock(hashtextextended($1, 0))', [lockKey]).catch(() => (broken = true));
+    }
+  } finally {
+    // A connection that could not unlock is discarded, which releases the lock.
+    client.release(broken);
+  }
+  // Sent after the record lock is released: the outbox serializes its own senders per company.
+  if (ctx) await sendAndReschedule(ctx, webhookEventId, opts);
+}
+
+/** Sends what is due of the company's outbox; nothing to do costs one query and no vendor call. */
+async function flushOutbox(companyId: string, webhookEventId: bigint, opts: ProcessOptions): Promise<void> {
+  const pending = await prisma().outboundEvent.count({ where: { companyId, status: 'pending' } });
+  if (pending === 0) return;
+  await sendAndReschedule(await loadCompanyContext(companyId, { provisionAttributes: false }), webhookEventId, opts);
+}
+
+async function sendAndReschedule(ctx: CompanyContext, webhookEventId: bigint, opts: ProcessOptions): Promise<void> {
+  const r = await sendPendingEvents(ctx, { settleMs: opts.settleMs });
+  if (!r.heldUntil) return;
+  // A stage event waits for its predecessor: come back when its wait is over, even if no other
+  // webhook arrives in between. One delayed flush per company and settle window is enough, since
+  // each flush schedules the next one while something is still held.
+  const { jobSender } = await import('../jobs/runtime');
+  const queue = await jobSender();
+  await queue.enqueue(webhookProcessQueue as unknown as JobDefinition, { companyId: ctx.companyId, webhookEventId: String(webhookEventId) }, {
+    startAfter: new Date(r.heldUntil.getTime() + 250),
+    singletonKey: `outbox:${ctx.companyId}`,
+    singletonSeconds: Math.max(1, Math.ceil((opts.settleMs ?? DEFAULT_STAGE_SETTLE_MS) / 1000)),
+  });
+  log.debug({ companyId: ctx.companyId, heldUntil: r.heldUntil }, 'stage event held for its predecessor; flush scheduled');
+}
+
+interface StoredDelivery {
+  payload: unknown;
+  receivedAt: Date;
+  occurredAt: Date | null;
+  /** The newest event of this record already applied when this one is. */
+  appliedUpTo: Date | null;
+}
+
+async function applyOne(ctx: CompanyContext, delivery: StoredDelivery, ourUsers: Set<string>): Promise<void> {
+  const { receivedAt } = delivery;
+  const body = normalizeWebhookBody(delivery.payload);
   if (!body) {
     log.warn({ companyId: ctx.companyId }, 'stored webhook payload has an unknown shape; ignored');
     return;
@@ -106,12 +164,16 @@ async function applyOne(ctx: CompanyContext, payload: unknown, receivedAt: Date,
   const scalar = (v: unknown): string | null => (typeof v === 'string' || typeof v === 'number' ? String(v) : null);
   const entityId = scalar(meta.entity_id) ?? scalar(data?.id) ?? scalar(previous?.id) ?? '';
   const object = meta.entity;
+  // Pipedrive does not order deliveries: an event older than one already applied describes a
+  // past state. It still tells what happened (a transition is a fact), but must not overwrite.
+  const stale = delivery.occurredAt !== null && delivery.appliedUpTo !== null && delivery.occurredAt < delivery.appliedUpTo;
   const events: QueuedEvent[] = [];
   const emailOf = async (personId: number) => (await getLink(ctx.db, ctx.companyId, 'person', String(personId)))?.email ?? null;
-  // Our own writes to Pipedrive come back as webhooks: they change nothing and trigger nothing.
+  // Our own writes to Pipedrive come back as webhooks: they change nothing in Brevo and trigger nothing.
   const echo = meta.change_source === 'api' && meta.user_id !== undefined && meta.user_id !== null && ourUsers.has(String(meta.user_id));
 
   const personOf = (d: Record<string, unknown> | null) => (typeof d?.person_id === 'number' ? d.person_id : null);
+  const dealBefore = object === 'deal' ? await getLink(ctx.db, ctx.companyId, 'deal', entityId) : null;
   const contactPerson = object === 'person' ? Number(entityId) : (personOf(data) ?? personOf(previous));
   if (!echo && contactPerson) {
     const planned = planWebhookEvents({
@@ -125,26 +187,51 @@ async function applyOne(ctx: CompanyContext, payload: unknown, receivedAt: Date,
     const at = scalar(data?.update_time) ?? scalar(meta.timestamp) ?? receivedAt.toISOString();
     for (const op of planned.results) {
       if (op.kind !== 'event.send') continue;
-      const key =
-        op.event.event_name && planned.transition && object === 'deal'
-          ? `${op.event.event_name}:${transitionKey(Number(entityId), planned.transition, at)}`
-          : `${op.event.event_name}:${object}:${entityId}:${meta.action}:${at}`;
-      events.push({ key, object: object as QueuedEvent['object'], pipedriveId: entityId, event: op.event });
+      const t = planned.transition;
+      if (t && object === 'deal' && op.event.event_properties && 'previous_stage_id' in op.event.event_properties) {
+        // The same key as the polling path (deal-changes.ts): a move seen by both is sent once.
+        const to = typeof data?.stage_id === 'number' ? data.stage_id : (t.stage?.to ?? 0);
+        const seenState = dealBefore && !stale ? (dealBefore.state as { stage_id?: unknown } | null) : null;
+        const seenAt = [dealBefore?.sourceUpdatedAt ?? null, delivery.appliedUpTo].filter((d): d is Date => d !== null).sort((a, b) => b.getTime() - a.getTime())[0] ?? null;
+        events.push({
+          key: `${op.event.event_name}:${transitionKey(Number(entityId), t, at)}`,
+          object: 'deal',
+          pipedriveId: entityId,
+          event: op.event,
+          stageOrder: {
+            dealId: Number(entityId),
+            from: t.stage?.from ?? to,
+            to,
+            seenStage: seenState && typeof seenState.stage_id === 'number' ? seenState.stage_id : null,
+            seenAt: seenState && seenAt ? seenAt.toISOString() : null,
+          },
+        });
+      } else if (object === 'activity' && meta.action === 'create') {
+        // The same key as the polling path (incremental.ts): an activity is logged once.
+        events.push({ key: `${op.event.event_name}:activity:${entityId}`, object: 'activity', pipedriveId: entityId, event: op.event });
+      } else {
+        events.push({ key: `${op.event.event_name}:${object}:${entityId}:${meta.action}:${at}`, object: object as QueuedEvent['object'], pipedriveId: entityId, event: op.event });
+      }
     }
   }
 
   const affected = new Set<number>();
   switch (object) {
     case 'person': {
+      if (echo || stale) break;
       if (meta.action === 'delete') {
-        const link = await getLink(ctx.db, ctx.companyId, 'person', entityId);
+        const link = await liveContactLink(ctx, entityId);
         const mergedTo = previous?.merged_to_id ?? meta.merged_to_id;
         const op = planPersonRemoval({ personId: Number(entityId), link: link ? { lists: link.listIds } : null, mergedToId: mergedTo === undefined || mergedTo === null ? null : Number(mergedTo), config: ctx.config });
-        await applyRemoval(ctx, op);
+        await applyRemoval(ctx, op, link?.listIds ?? []);
       } else affected.add(Number(entityId));
       break;
     }
     case 'deal': {
+      if (stale) {
+        // Its person may have been planned from this deal's newer state already; nothing to redo.
+        break;
+      }
       if (meta.action === 'delete') {
         await markDeleted(ctx.db, ctx.companyId, 'deal', [entityId]);
         const p = personOf(previous);
@@ -152,29 +239,29 @@ async function applyOne(ctx: CompanyContext, payload: unknown, receivedAt: Date,
       } else {
         const s = dealStateOf(data);
         if (s) {
-          const before = await getLink(ctx.db, ctx.companyId, 'deal', entityId);
-          const stale = before?.sourceUpdatedAt && s.row.sourceUpdatedAt && s.row.sourceUpdatedAt < before.sourceUpdatedAt;
-          if (!stale) await saveEntityStates(ctx.db, ctx.companyId, 'deal', [s.row]);
+          await saveEntityStates(ctx.db, ctx.companyId, 'deal', [s.row]);
           if (s.deal.person_id) affected.add(s.deal.person_id);
-          if (before?.relatedPersonId) affected.add(before.relatedPersonId);
+          if (dealBefore?.relatedPersonId) affected.add(dealBefore.relatedPersonId);
         }
       }
       break;
     }
     case 'organization': {
+      if (stale) break;
       if (meta.action === 'delete') await markDeleted(ctx.db, ctx.companyId, 'organization', [entityId]);
       else {
         // Webhook v2 custom fields are typed objects, unlike the API: read the organization again.
         const org = organizationStateOf(await ctx.pipedrive.getOrganization(Number(entityId)));
         if (org) {
           await saveEntityStates(ctx.db, ctx.companyId, 'organization', [org.row]);
-          if (ctx.config.sync.organizations) await syncOrganizations(ctx, [org.org], { runId: null });
+          if (ctx.config.sync.organizations && !echo) await syncOrganizations(ctx, [org.org], { runId: null });
         }
       }
       for (const id of await personsOfOrganizations(ctx.db, ctx.companyId, [Number(entityId)])) affected.add(id);
       break;
     }
     case 'lead': {
+      if (stale) break;
       if (meta.action === 'delete' || data?.is_archived === true) {
         await markDeleted(ctx.db, ctx.companyId, 'lead', [entityId]);
         const before = await getLink(ctx.db, ctx.companyId, 'lead', entityId);
@@ -182,8 +269,11 @@ async function applyOne(ctx: CompanyContext, payload: unknown, receivedAt: Date,
       } else {
         const s = leadStateOf(data);
         if (s) {
+          const before = await getLink(ctx.db, ctx.companyId, 'lead', entityId);
           await saveEntityStates(ctx.db, ctx.companyId, 'lead', [s.row]);
           if (s.lead.person_id) affected.add(s.lead.person_id);
+          // A lead moved to another person takes the nurture list away from the first one.
+          if (before?.relatedPersonId && before.relatedPersonId !== s.lead.person_id) affected.add(before.relatedPersonId);
         }
       }
       break;
@@ -191,26 +281,47 @@ async function applyOne(ctx: CompanyContext, payload: unknown, receivedAt: Date,
     default:
       break;
   }
-  if (affected.size > 0 && ctx.config.sync.persons) await syncPersonsById(ctx, [...affected], null);
+  // An echo leaves the app's memory up to date (above) but writes nothing to Brevo.
+  if (!echo && affected.size > 0 && ctx.config.sync.persons) await syncPersonsById(ctx, [...affected], null);
   await queueEvents(ctx.db, ctx.companyId, events);
 }
 
-async function applyRemoval(ctx: CompanyContext, op: ReturnType<typeof planPersonRemoval>): Promise<void> {
+/** The person's contact link when the app wrote a contact and has not let go of it. */
+async function liveContactLink(ctx: CompanyContext, personId: string): Promise<{ listIds: number[] } | null> {
+  const r = await ctx.db.query<{ list_ids: number[] }>(
+    `SELECT list_ids FROM record_links WHERE company_id = $1 AND object = 'person' AND pipedrive_id = $2 AND deleted_at IS NULL AND last_hash IS NOT NULL`,
+    [ctx.companyId, personId],
+  );
+  const row = r.rows[0];
+  return row ? { listIds: row.list_ids } : null;
+}
+
+async function detachContact(ctx: CompanyContext, personId: number, extId: string, unlinkListIds: readonly number[]): Promise<void> {
+  if (unlinkListIds.length) await ctx.brevo.updateContact(extId, { unlinkListIds: [...unlinkListIds] }, 'ext_id');
+  await ctx.db.query(`UPDATE record_links SET list_ids = '{}', last_hash = NULL, deleted_at = now(), updated_at = now() WHERE company_id = $1 AND object = 'person' AND pipedrive_id = $2`, [ctx.companyId, String(personId)]);
+}
+
+async function applyRemoval(ctx: CompanyContext, op: ReturnType<typeof planPersonRemoval>, linkedLists: readonly number[]): Promise<void> {
   switch (op.kind) {
     case 'contact.delete':
       await ctx.brevo.deleteContact(op.extId, 'ext_id');
       await markDeleted(ctx.db, ctx.companyId, 'person', [String(op.personId)]);
       return;
     case 'contact.detach':
-      if (op.unlinkListIds.length) await ctx.brevo.updateContact(op.extId, { unlinkListIds: op.unlinkListIds }, 'ext_id');
-      await ctx.db.query(`UPDATE record_links SET list_ids = '{}', last_hash = NULL, deleted_at = now(), updated_at = now() WHERE company_id = $1 AND object = 'person' AND pipedrive_id = $2`, [ctx.companyId, String(op.personId)]);
+      await detachContact(ctx, op.personId, op.extId, op.unlinkListIds);
       return;
     case 'contact.relink': {
-      // The survivor inherits the link when it has none; its next sync writes the merged data.
-      const survivor = await getLink(ctx.db, ctx.companyId, 'person', String(op.toPersonId));
+      const survivor = await liveContactLink(ctx, String(op.toPersonId));
       if (!survivor) {
+        // The survivor inherits the contact; its next sync writes the merged data into it.
+        await ctx.db.query(`DELETE FROM record_links WHERE company_id = $1 AND object = 'person' AND pipedrive_id = $2`, [ctx.companyId, String(op.toPersonId)]);
         await ctx.db.query(`UPDATE record_links SET pipedrive_id = $3, last_hash = NULL, updated_at = now() WHERE company_id = $1 AND object = 'person' AND pipedrive_id = $2`, [ctx.companyId, String(op.fromPersonId), String(op.toPersonId)]);
-      } else await markDeleted(ctx.db, ctx.companyId, 'person', [String(op.fromPersonId)]);
+      } else {
+        // Both had contacts: the survivor's carries on. The merged-away one is kept (its campaign
+        // history and consent are Brevo's) but leaves the app's lists, or its automations would
+        // go on for deals that now belong to the survivor.
+        await detachContact(ctx, op.fromPersonId, op.fromExtId, [...new Set(linkedLists)].sort((a, b) => a - b));
+      }
       await syncPersonsById(ctx, [op.toPersonId], null);
       return;
     }
