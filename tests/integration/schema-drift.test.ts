@@ -65,7 +65,7 @@ describe('schema drift', () => {
     await client.query('ALTER TABLE field_mappings ADD CONSTRAINT field_mappings_company_id_fkey FOREIGN KEY (company_id) REFERENCES companies(id) ON DELETE RESTRICT');
     const diff = diffSchemas(expected, await introspectSchema(client));
     expect(diff).toContain('column installations.user_email: NOT NULL in database, nullable in schema');
-    expect(diff).toContain("column sync_settings.default_phone_country: default 'DE' in database, 'US' in schema");
+    expect(diff).toContain("column sync_settings.default_phone_country: default 'DE' in database, none in schema");
     expect(diff.some((d) => d.startsWith('foreign key field_mappings_company_id_fkey:'))).toBe(true);
   });
 
