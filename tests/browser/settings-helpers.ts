@@ -1,0 +1,58 @@
+import type { APIRequestContext, Page } from '@playwright/test';
+import { brevoSandboxUrl, expect, pipedriveSandboxUrl, sandboxControl, uninstallDemo } from './fixtures';
+
+/** The Brevo sandbox's demo account (its key is what the app is connected with). */
+export async function demoBrevoKey(request: APIRequestContext): Promise<string> {
+  const res = await request.get(`${brevoSandboxUrl}/_control/accounts`);
+  const { accounts } = (await res.json()) as { accounts: { apiKey: string; companyName: string }[] };
+  const demo = accounts.find((a) => a.companyName === 'Northwind Traders (demo)');
+  expect(demo, 'the demo Brevo account').toBeDefined();
+  return demo!.apiKey;
+}
+
+export interface BrevoState {
+  attributes: { name: string; type?: string }[];
+  lists: { id: number; name: string; folderId: number; contactIds: number[] }[];
+  folders: { id: number; name: string }[];
+  contacts: { id: number; email?: string; attributes: Record<string, unknown>; listIds: number[] }[];
+}
+
+export async function brevoState(request: APIRequestContext, key: string): Promise<BrevoState> {
+  const res = await request.get(`${brevoSandboxUrl}/_control/accounts/${encodeURIComponent(key)}/state`);
+  expect(res.ok()).toBe(true);
+  return (await res.json()) as BrevoState;
+}
+
+export async function brevoFault(request: APIRequestContext, key: string, fault: Record<string, unknown> | null): Promise<void> {
+  const url = `${brevoSandboxUrl}/_control/accounts/${encodeURIComponent(key)}/faults`;
+  const res = fault === null ? await request.delete(url) : await request.post(url, { data: fault });
+  expect(res.ok(), await res.text()).toBe(true);
+}
+
+/**
+ * A fresh install of the given sandbox company (default: the demo company) with Brevo connected,
+ * through the same consent page an admin sees. Every spec starts here, so none depends on another.
+ */
+export async function installWithBrevo(page: Page, request: APIRequestContext, domain = 'acme-demo'): Promise<void> {
+  await uninstallDemo(request, domain);
+  await sandboxControl(request, '/_control/login-user', { domain });
+  await page.context().clearCookies();
+  await page.goto('/install');
+  await expect(page).toHaveURL(new RegExp(`^${pipedriveSandboxUrl}/oauth/authorize`));
+  await page.getByRole('button', { name: 'Allow and install' }).click();
+  await expect(page).toHaveURL(/\/settings$/);
+  await expect(page.getByLabel('Brevo API key (v3)')).not.toHaveValue('');
+  await page.getByRole('button', { name: 'Connect Brevo' }).click();
+  await expect(page.getByTestId('brevo-status')).toContainText('Connected to');
+}
+
+/** Review → preview visible → confirm → saved. Returns the preview's lines. */
+export async function reviewAndApply(page: Page): Promise<string[]> {
+  await page.getByRole('button', { name: 'Review changes' }).click();
+  const changes = page.getByRole('list', { name: 'Changes to apply' });
+  await expect(changes).toBeVisible();
+  const lines = await changes.getByRole('listitem').allInnerTexts();
+  await page.getByRole('button', { name: 'Confirm and apply' }).click();
+  await expect(page.getByText('Saved. The sync uses the new configuration')).toBeVisible();
+  return lines;
+}
