@@ -114,11 +114,15 @@ export async function ingestPipedriveWebhook(req: IngestRequest): Promise<Ingest
   }
 
   try {
-    const outcome = await storeWebhookEvent(companyId!, event);
+    const outcome = await storeWebhookEvent(companyId!, event, event.format === 'v2' ? body.text : undefined);
     if (outcome.kind === 'duplicate') log.debug({ companyId, eventId: event.eventId }, 'repeated webhook delivery ignored');
     else log.debug({ companyId, eventId: event.eventId, webhookEventId: String(outcome.webhookEventId), object: event.object, action: event.action }, 'webhook event stored');
     return { status: 200, body: { received: true, duplicate: outcome.kind === 'duplicate', ignored: !event.synced } };
   } catch (err) {
+    if ((err as { code?: string }).code === '22P05') {
+      // Postgres' jsonb cannot hold \u0000; no real Pipedrive record contains one.
+      return reject(400, 'invalid_webhook', 'body contains \\u0000', 'Invalid webhook body: it contains a NUL character (\\u0000), which cannot be stored. Remove it from the record in Pipedrive.');
+    }
     if ((err as { code?: string }).code === '23503') {
       // The company was deleted (uninstalled) after its credentials were cached.
       forgetIngestIdentity(companyId!);

@@ -80,10 +80,14 @@ function ensureProcessQueue(): Promise<void> {
 
 const WEBHOOK_ID = /^[1-9][0-9]{0,9}$/;
 
-export async function storeWebhookEvent(companyId: string, e: NormalizedWebhook): Promise<StoreOutcome> {
+/**
+ * Stores the event and its job. `rawJson`, when given, is the delivery exactly as received and is
+ * stored instead of serializing `e.payload` again (the v2 payload is the body itself).
+ */
+export async function storeWebhookEvent(companyId: string, e: NormalizedWebhook, rawJson?: string): Promise<StoreOutcome> {
   await ensureProcessQueue();
   const webhookId = e.webhookId !== null && WEBHOOK_ID.test(e.webhookId) && Number(e.webhookId) <= 2 ** 31 - 1 ? Number(e.webhookId) : null;
-  const params = [companyId, e.eventId, e.object, e.action, e.entityId, JSON.stringify(e.payload), e.occurredAt?.toISOString() ?? null, e.synced, webhookProcessQueue.name, webhookId];
+  const params = [companyId, e.eventId, e.object, e.action, e.entityId, rawJson ?? JSON.stringify(e.payload), e.occurredAt?.toISOString() ?? null, e.synced, webhookProcessQueue.name, webhookId];
   for (let attempt = 0; ; attempt++) {
     const r = await pgPool().query<{ event_id: string | null; job_id: string | null; queue_exists: boolean }>(STORE_SQL, params);
     const row = r.rows[0]!;

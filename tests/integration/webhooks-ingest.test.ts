@@ -296,6 +296,7 @@ describe('webhook ingest', () => {
       () => ({ auth: good, body: json({ v: 1, event: 'added.deal', meta: { v: 1, action: 'added', object: 'person', id: 1, company_id: co.id, user_id: 1, timestamp: 1 }, retry: 0, current: {}, previous: null }), expect: 400, what: 'v1 event contradicts meta' }),
       () => ({ auth: good, body: json({ v: 1, event: 'added.person', meta: { v: 1, action: 'added', object: 'person', id: '1', company_id: co.id, user_id: 1, timestamp: 1 }, retry: 9, current: {}, previous: null }), expect: 400, what: 'v1 wrong types' }),
       () => ({ auth: good, body: withMeta({ company_id: '999999' }), expect: 400, what: 'another company' }),
+      () => ({ auth: good, body: json({ ...sample, meta: { ...sample.meta, id: randomUUID() }, data: { ...sample.data, name: 'nul \u0000 inside' } }), expect: 400, what: 'escaped NUL in a valid body' }),
     ];
     const requests: Bad[] = [];
     for (let i = 0; i < 1000; i++) {
