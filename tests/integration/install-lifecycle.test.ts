@@ -175,3 +175,4 @@ describe('installation lifecycle', () => {
     }
   });
 });
+
