@@ -1,9 +1,12 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { MemoryRateLimiter } from '../ratelimit/memory-limiter';
 import { FrozenClock } from '../../sandbox/brevo/frozen-clock';
 import { startBrevoSandbox, type BrevoSandbox } from '../../sandbox/brevo/index';
 import { contractFetch } from '../../sandbox/brevo/contract/contract-fetch';
 import { BrevoClient, BrevoError } from './index';
+
+// Real HTTP on a shared 2-core machine: room for load spikes (these tests take well under a second).
+vi.setConfig({ testTimeout: 20_000, hookTimeout: 60_000 });
 
 /*
  * The sandbox enforces Brevo's real limits on a clock that only moves when the client's limiter waits, so

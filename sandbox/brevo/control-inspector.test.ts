@@ -1,6 +1,9 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { seedDemoAccount, startBrevoSandbox, type BrevoSandbox } from './index';
 import { brevoHttp } from './test-http';
+
+// Real HTTP on a shared 2-core machine: room for load spikes (these tests take well under a second).
+vi.setConfig({ testTimeout: 20_000, hookTimeout: 60_000 });
 
 let sb: BrevoSandbox;
 beforeAll(async () => {

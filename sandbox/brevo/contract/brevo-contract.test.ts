@@ -1,12 +1,15 @@
 import { existsSync } from 'node:fs';
 import path from 'node:path';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { MemoryRateLimiter } from '../../../lib/ratelimit/memory-limiter';
 import { BrevoClient } from '../../../lib/brevo/index';
 import { startBrevoSandbox, type BrevoSandbox } from '../index';
 import { recordingFetch } from './recording-fetch';
 import { withReferenceNotes } from './reference-overlay';
 import { loadBrevoSpec, SpecValidator, type Exchange } from './spec-validator';
+
+// Real HTTP on a shared 2-core machine: room for load spikes (these tests take well under a second).
+vi.setConfig({ testTimeout: 20_000, hookTimeout: 60_000 });
 
 const repoRoot = path.resolve(import.meta.dirname, '../../..');
 const specsDir = process.env.PIPEBRIDGE_SPECS_DIR ?? path.resolve(repoRoot, '../shared/specs');

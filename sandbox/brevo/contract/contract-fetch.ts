@@ -15,6 +15,9 @@ export function brevoSpecValidator(): SpecValidator | null {
   return shared;
 }
 
+// Load at import time, outside any test's timeout.
+brevoSpecValidator();
+
 /**
  * A fetch for tests that refuses to send a request the spec does not allow and fails on an answer that
  * breaks it, so every client test is also a contract test. Calls outside `apiBase` pass through.

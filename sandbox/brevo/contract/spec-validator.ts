@@ -1,4 +1,5 @@
-import { readFileSync } from 'node:fs';
+import { readFileSync, renameSync, statSync, writeFileSync } from 'node:fs';
+import os from 'node:os';
 import path from 'node:path';
 import Ajv, { type ValidateFunction } from 'ajv';
 import addFormats from 'ajv-formats';
@@ -12,8 +13,28 @@ export interface OpenApiDoc {
   components: { schemas: Record<string, Json>; responses?: Record<string, Json> };
 }
 
+/**
+ * Parses the spec once per machine: YAML parsing of the 25k-line file takes seconds, so the result is kept
+ * as JSON in the temp folder, keyed by the file's size and mtime, for every later test file and run.
+ */
 export function loadBrevoSpec(specsDir: string): OpenApiDoc {
-  return parse(readFileSync(path.join(specsDir, 'brevo-openapi-v3.yml'), 'utf8')) as OpenApiDoc;
+  const file = path.join(specsDir, 'brevo-openapi-v3.yml');
+  const st = statSync(file);
+  const cache = path.join(os.tmpdir(), `pipebridge-brevo-spec-${st.size}-${Math.floor(st.mtimeMs)}.json`);
+  try {
+    return JSON.parse(readFileSync(cache, 'utf8')) as OpenApiDoc;
+  } catch {
+    // not cached yet (or unreadable): parse the YAML below
+  }
+  const doc = parse(readFileSync(file, 'utf8')) as OpenApiDoc;
+  try {
+    const tmp = `${cache}.${process.pid}.tmp`;
+    writeFileSync(tmp, JSON.stringify(doc));
+    renameSync(tmp, cache);
+  } catch {
+    // a read-only temp folder only costs speed
+  }
+  return doc;
 }
 
 export interface Exchange {
