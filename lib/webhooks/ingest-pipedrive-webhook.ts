@@ -29,6 +29,9 @@ export interface IngestResponse {
 const UNAUTHORIZED =
   'Missing or wrong HTTP Basic credentials for this webhook URL. Pipedrive sends the credentials Pipebridge registered with the webhook; if this persists, reconnect Pipedrive in the app settings so the webhooks are registered again.';
 
+// Pipedrive retries after 3, 30 and 150 s, so a short database outage loses nothing.
+const UNAVAILABLE = 'The event could not be stored right now. Pipedrive retries the delivery; nothing to do unless this persists.';
+
 function refuse(status: number, code: string, message: string, field?: string): IngestResponse {
   return { status, body: { error: { code, message, ...(field ? { field } : {}) } } };
 }
@@ -66,7 +69,13 @@ async function readLimited(stream: ReadableStream<Uint8Array> | null, limit: num
  */
 export async function ingestPipedriveWebhook(req: IngestRequest): Promise<IngestResponse> {
   const validId = UUID.test(req.companyId);
-  const identity = validId ? await ingestIdentity(req.companyId.toLowerCase()) : undefined;
+  let identity: Awaited<ReturnType<typeof ingestIdentity>>;
+  try {
+    identity = validId ? await ingestIdentity(req.companyId.toLowerCase()) : undefined;
+  } catch (err) {
+    log.error({ err }, 'could not read webhook credentials');
+    return refuse(503, 'unavailable', UNAVAILABLE);
+  }
   const companyId = identity ? req.companyId.toLowerCase() : null;
   // Compare even when there is nothing to compare with, so timing does not reveal which companies exist.
   const authorized = basicAuthMatches(req.authorization, identity?.username ?? 'no-such-webhook-user', identity?.password ?? 'no-such-webhook-password');
@@ -129,7 +138,6 @@ export async function ingestPipedriveWebhook(req: IngestRequest): Promise<Ingest
       return reject(401, 'unauthorized', 'company deleted', UNAUTHORIZED);
     }
     log.error({ err, companyId, eventId: event.eventId }, 'could not store a webhook event');
-    // Pipedrive retries after 3, 30 and 150 s, so a short outage loses nothing.
-    return refuse(503, 'unavailable', 'The event could not be stored right now. Pipedrive retries the delivery; nothing to do unless this persists.');
+    return refuse(503, 'unavailable', UNAVAILABLE);
   }
 }

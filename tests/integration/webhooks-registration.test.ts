@@ -251,4 +251,45 @@ describe('webhook registration', () => {
     const { jobSender } = await import('@/lib/jobs/runtime');
     await (await jobSender()).stop();
   });
+
+  it('health flags a busy webhook that went silent but not a quiet one, and what Pipedrive reports (failing, inactive)', async () => {
+    const { companyId } = await install('reg-health');
+    await m.ensure.ensureWebhooks(companyId);
+    const now = new Date();
+    const insertEvents = (object: string, fromHoursAgo: number, toHoursAgo: number, stepHours: number) =>
+      sql.query(
+        `INSERT INTO webhook_events (company_id, source, event_id, object, action, entity_id, payload, received_at, updated_at)
+         SELECT $1, 'pipedrive', gen_random_uuid()::text, $2, 'change', '1', '{}'::jsonb, $3::timestamptz - h * interval '1 hour', now()
+           FROM generate_series($4::int, $5::int, -$6::int) AS h`,
+        [companyId, object, now, fromHoursAgo, toHoursAgo, stepHours],
+      );
+    // Deals: one event an hour for five days, then nothing for two days.
+    await insertEvents('deal', 168, 48, 1);
+    await sql.query(`UPDATE webhook_registrations SET last_delivery_at = $2::timestamptz - interval '48 hours' WHERE company_id = $1 AND event_object = 'deal'`, [companyId, now]);
+    // Leads: two events ten days ago: too little history to expect anything.
+    await insertEvents('lead', 240, 239, 1);
+    // Persons: busy up to an hour ago.
+    await insertEvents('person', 100, 1, 1);
+    await sql.query(`UPDATE webhook_registrations SET last_delivery_at = $2::timestamptz - interval '1 hour' WHERE company_id = $1 AND event_object = 'person'`, [companyId, now]);
+
+    const { pipedriveForCompany } = await import('@/lib/engine/pipedrive-access');
+    const listing = (await (await pipedriveForCompany(companyId)).listWebhooks()).map((w) =>
+      w.event_object === 'person' ? { ...w, last_http_status: 500 } : w.event_object === 'organization' ? { ...w, is_active: 0 } : w,
+    );
+    const health = await m.health.webhookHealth(companyId, { now, pipedrive: listing });
+    const of = (o: string) => health.find((h) => h.object === o)!;
+    expect(health).toHaveLength(5);
+    expect(of('deal').problems).toEqual(['silent']);
+    expect(of('deal').usualGapMs).toBe(3_600_000);
+    expect(of('deal').advice).toMatch(/banned or deleted/);
+    expect(of('lead').problems).toEqual([]);
+    expect(of('person').problems).toEqual(['failing_deliveries']);
+    expect(of('person').eventsLast30Days).toBe(100);
+    expect(of('organization').problems).toEqual(['inactive_in_pipedrive']);
+    expect(of('activity')).toMatchObject({ problems: [], lastEventAt: null, lastDeliveryAt: null });
+    // Without Pipedrive's listing, only what the database shows.
+    expect((await m.health.webhookHealth(companyId, { now })).map((h) => [h.object, h.problems])).toEqual([
+      ['activity', []], ['deal', ['silent']], ['lead', []], ['organization', []], ['person', []],
+    ]);
+  });
 });
