@@ -18,6 +18,7 @@ export const routeManifest: Record<string, { auth: RouteAuth; note: string }> = 
   'app/api/settings/config/yaml/route.ts': { auth: 'admin', note: 'configuration as YAML: export, check an import, apply it' },
   'app/api/settings/brevo/attributes/route.ts': { auth: 'admin', note: "create an attribute in the company's Brevo account" },
   'app/api/settings/brevo/lists/route.ts': { auth: 'admin', note: "create a list (and folder) in the company's Brevo account" },
+  'app/api/settings/sync/route.ts': { auth: 'admin', note: 'sync dashboard: runs, record issues, sync now, resync, retry' },
   'app/api/panel/record/route.ts': { auth: 'panel', note: "what the Pipedrive panel shows for a person or deal of the token's company" },
   'app/api/panel/lists/route.ts': { auth: 'panel', note: "add the shown contact to, or remove it from, one of the company's Brevo lists" },
   'app/api/panel/sync/route.ts': { auth: 'panel', note: 'sync now for the shown record, and the state of that sync job' },

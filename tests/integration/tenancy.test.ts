@@ -39,6 +39,10 @@ const probes: Record<string, Probe[]> = {
   ],
   'app/api/settings/brevo/attributes/route.ts': [{ method: 'POST', url: (b) => `/api/settings/brevo/attributes?companyId=${b.companyId}`, body: () => ({ object: 'person', name: 'PROBE_ATTRIBUTE', type: 'text' }) }],
   'app/api/settings/brevo/lists/route.ts': [{ method: 'POST', url: (b) => `/api/settings/brevo/lists?companyId=${b.companyId}`, body: () => ({ name: 'Probe list', newFolderName: 'Probe folder' }) }],
+  'app/api/settings/sync/route.ts': [
+    { method: 'GET', url: (b) => `/api/settings/sync?companyId=${b.companyId}&status=all` },
+    { method: 'POST', url: (b) => `/api/settings/sync?companyId=${b.companyId}`, body: (b) => ({ action: 'retry', issueId: b.ids.recordIssueId }) },
+  ],
 };
 
 function routeFiles(dir = 'app/api'): string[] {
