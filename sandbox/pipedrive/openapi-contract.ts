@@ -1,4 +1,6 @@
+import { createHash } from 'node:crypto';
 import fs from 'node:fs';
+import os from 'node:os';
 import path from 'node:path';
 import { Ajv, type ValidateFunction } from 'ajv';
 import addFormatsImport from 'ajv-formats';
@@ -227,7 +229,7 @@ export class OpenApiContract {
   static load(specsDir: string): OpenApiContract {
     let c = OpenApiContract.loaded.get(specsDir);
     if (!c) {
-      const read = (f: string) => YAML.parse(fs.readFileSync(path.join(specsDir, f), 'utf8')) as Json;
+      const read = (f: string) => readSpec(path.join(specsDir, f));
       c = new OpenApiContract({ v1: read('pipedrive-openapi-v1.yaml'), v2: read('pipedrive-openapi-v2.yaml') });
       OpenApiContract.loaded.set(specsDir, c);
     }
@@ -309,6 +311,26 @@ export class OpenApiContract {
       }
     }
     return errors;
+  }
+}
+
+/**
+ * Parsing the 2.7 MB v1 YAML takes seconds on a busy machine; the parsed document is cached as
+ * JSON in the temp dir, keyed by path, size and mtime (written atomically, so parallel test
+ * workers never read half a file).
+ */
+function readSpec(file: string): Json {
+  const st = fs.statSync(file);
+  const key = createHash('sha1').update(`${file}|${st.size}|${st.mtimeMs}`).digest('hex');
+  const cache = path.join(os.tmpdir(), `pipebridge-openapi-${key}.json`);
+  try {
+    return JSON.parse(fs.readFileSync(cache, 'utf8')) as Json;
+  } catch {
+    const doc = YAML.parse(fs.readFileSync(file, 'utf8')) as Json;
+    const tmp = `${cache}.${process.pid}.tmp`;
+    fs.writeFileSync(tmp, JSON.stringify(doc));
+    fs.renameSync(tmp, cache);
+    return doc;
   }
 }
 
