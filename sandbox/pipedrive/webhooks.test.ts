@@ -20,7 +20,7 @@ let receiver: RunningServer;
 let received: Received[] = [];
 let mode: 'ok' | 'fail' | 'hang' = 'ok';
 
-async function until(cond: () => boolean, what: string, timeoutMs = 3000): Promise<void> {
+async function until(cond: () => boolean, what: string, timeoutMs = 10_000): Promise<void> {
   const deadline = Date.now() + timeoutMs;
   while (!cond()) {
     if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
