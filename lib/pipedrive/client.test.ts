@@ -285,7 +285,7 @@ describe('faults', () => {
 
   it('times out a hanging request and retries it', async () => {
     sb.control.injectFault({ kind: 'timeout', count: 1 });
-    expect((await client({ timeoutMs: 150 }).getPerson(6)).id).toBe(6);
+    expect((await client({ timeoutMs: 500 }).getPerson(6)).id).toBe(6);
     expect(calls).toHaveLength(1);
   });
 
