@@ -1,0 +1,138 @@
+import pg from 'pg';
+import type { NextRequest } from 'next/server';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { createTestDatabase, type TestDatabase } from '../helpers/db';
+import { useAppEnv } from '../helpers/app-env';
+import { adminRequest, seedTenant, type Tenant } from '../helpers/tenants';
+
+/**
+ * The sync dashboard's data and buttons against real Postgres and pg-boss: progress figures,
+ * issue filters, retry of one record or all, resync, and that nothing crosses companies.
+ */
+type Handler = (req: NextRequest, ctx: { params: Promise<Record<string, string>> }) => Promise<Response>;
+interface DashboardBody {
+  runs: { id: string; kind: string; status: string; percent: number; rate: number | null; etaSeconds: number | null; entities: { entity: string; done: number; total: number | null }[] }[];
+  active: boolean;
+  issues: { items: { id: string; object: string; pipedriveId: string; status: string; retryable: boolean }[]; total: number; counts: { open: number; errors: number } };
+  message?: string;
+  error?: { code: string; message: string };
+}
+
+describe('sync dashboard', () => {
+  let db: TestDatabase;
+  let route: Record<string, Handler>;
+  let prisma: typeof import('@/lib/db/prisma').prisma;
+  let dashboard: typeof import('@/lib/admin/sync-dashboard');
+  let a: Tenant;
+  let b: Tenant;
+  let sql: pg.Pool;
+
+  const call = async (t: Tenant, method: 'GET' | 'POST', url: string, body?: unknown) => {
+    const res = await route[method]!(await adminRequest(t, url, { method, body }), { params: Promise.resolve({}) });
+    return { status: res.status, body: (await res.json()) as DashboardBody };
+  };
+  const jobs = async (name: string) => (await sql.query<{ data: { companyId: string; ids?: string[]; runId?: string } }>(`SELECT data FROM pgboss.job WHERE name = $1`, [name])).rows.map((r) => r.data);
+
+  beforeAll(async () => {
+    db = await createTestDatabase();
+    useAppEnv(db.url);
+    ({ prisma } = await import('@/lib/db/prisma'));
+    dashboard = await import('@/lib/admin/sync-dashboard');
+    route = (await import('@/app/api/settings/sync/route')) as unknown as Record<string, Handler>;
+    sql = new pg.Pool({ connectionString: db.url });
+    a = await seedTenant(prisma(), 'Dash A');
+    b = await seedTenant(prisma(), 'Dash B');
+    const now = Date.now();
+    await prisma().syncRun.create({
+      data: {
+        companyId: a.companyId,
+        kind: 'backfill',
+        status: 'running',
+        startedAt: new Date(now - 100_000),
+        heartbeatAt: new Date(now),
+        recordsDone: 300,
+        recordsSkipped: 20,
+        recordsFailed: 10,
+        recordsTotal: 660,
+        progress: { organization: { total: 60, done: 60, skipped: 0, failed: 0 }, deal: { total: 300, done: 240, skipped: 0, failed: 0 }, person: { total: null, done: 0, skipped: 20, failed: 10 } },
+      },
+    });
+    const issue = (pipedriveId: string, object: 'person' | 'organization', severity: 'error' | 'warning' | 'skipped', code: string, reason: string) =>
+      prisma().recordIssue.create({ data: { companyId: a.companyId, object, pipedriveId, severity, code, reason } });
+    await issue('101', 'person', 'error', 'invalid_phone', 'Brevo refused the phone number +49 123');
+    await issue('102', 'person', 'skipped', 'no_email', 'The person has no email address');
+    await issue('7', 'organization', 'error', 'company_invalid', 'Brevo refused the company');
+  });
+
+  afterAll(async () => {
+    await sql.end();
+    const { disconnectPrisma } = await import('@/lib/db/prisma');
+    await disconnectPrisma();
+    await db.drop();
+  });
+
+  it('shows the running run with per-entity progress, rate and ETA, and never 100 % before it succeeded', async () => {
+    const { body } = await call(a, 'GET', '/api/settings/sync');
+    const run = body.runs.find((r) => r.status === 'running')!;
+    expect(body.active).toBe(true);
+    expect(run.percent).toBe(50); // 330 of 660 processed
+    expect(run.rate).toBeGreaterThan(3);
+    expect(run.rate).toBeLessThan(3.5); // 330 records in about 100 s
+    expect(run.etaSeconds).toBeGreaterThan(90);
+    expect(run.entities.map((e) => [e.entity, e.done, e.total])).toEqual([
+      ['organization', 60, 60],
+      ['deal', 240, 300],
+      ['person', 0, null],
+    ]);
+    const done = dashboard.runView({ id: 'x', kind: 'backfill', status: 'running', trigger: 't', createdAt: new Date(), startedAt: new Date(Date.now() - 5000), finishedAt: null, heartbeatAt: new Date(), recordsDone: 10, recordsTotal: 10, recordsFailed: 0, recordsSkipped: 0, error: null, progress: {} });
+    expect(done.percent).toBe(99);
+    expect(dashboard.runView({ ...{ id: 'x', kind: 'backfill', trigger: 't', createdAt: new Date(), startedAt: new Date(Date.now() - 5000), finishedAt: new Date(), heartbeatAt: null, recordsDone: 10, recordsTotal: 10, recordsFailed: 0, recordsSkipped: 0, error: null, progress: {} }, status: 'succeeded' }).percent).toBe(100);
+  });
+
+  it('filters issues by status, severity, object and text, and counts only this company', async () => {
+    const list = async (q: string) => (await call(a, 'GET', `/api/settings/sync?${q}`)).body.issues;
+    expect((await list('status=all')).total).toBe(4); // three above plus seedTenant's own
+    expect((await list('severity=error')).items.map((i) => i.pipedriveId).sort()).toEqual(['101', '7', expect.any(String)].sort());
+    expect((await list('object=organization')).items.map((i) => i.pipedriveId)).toEqual(['7']);
+    expect((await list('q=phone')).items.map((i) => i.pipedriveId)).toEqual(['101']);
+    expect((await list('q=102')).items.map((i) => i.pipedriveId)).toEqual(['102']);
+    const orgIssue = (await list('object=organization')).items[0]!;
+    expect(orgIssue.retryable).toBe(false);
+    expect((await call(a, 'GET', '/api/settings/sync?status=all')).body.issues.items.every((i) => i.pipedriveId !== b.ids.recordIssueId)).toBe(true);
+  });
+
+  it('retries one person: the issue is marked retrying and a sync job is queued for that person only', async () => {
+    const issue = (await call(a, 'GET', '/api/settings/sync?q=phone')).body.issues.items[0]!;
+    const res = await call(a, 'POST', '/api/settings/sync', { action: 'retry', issueId: issue.id });
+    expect(res.status).toBe(202);
+    expect(res.body.message).toBe('Person 101 is being synced again.');
+    expect((await prisma().recordIssue.findFirstOrThrow({ where: { id: BigInt(issue.id) } })).status).toBe('retrying');
+    expect(await jobs('sync.records')).toContainEqual({ companyId: a.companyId, object: 'person', ids: ['101'] });
+  });
+
+  it("refuses to retry another company's issue or a non-person record", async () => {
+    const other = await call(a, 'POST', '/api/settings/sync', { action: 'retry', issueId: b.ids.recordIssueId });
+    expect(other.status).toBe(404);
+    expect((await prisma().recordIssue.findFirstOrThrow({ where: { id: BigInt(b.ids.recordIssueId) } })).status).toBe('open');
+    const org = (await call(a, 'GET', '/api/settings/sync?object=organization')).body.issues.items[0]!;
+    const refused = await call(a, 'POST', '/api/settings/sync', { action: 'retry', issueId: org.id });
+    expect(refused.status).toBe(409);
+    expect(refused.body.error?.message).toMatch(/full resync/);
+  });
+
+  it('retries all matching persons, and starts a full resync once (a second click returns the same run)', async () => {
+    const res = await call(a, 'POST', '/api/settings/sync', { action: 'retry_all', filter: { status: 'open', severity: 'all', object: 'all', q: '', page: 1 } });
+    expect(res.body.message).toMatch(/persons? (is|are) being synced again/);
+    expect((await prisma().recordIssue.count({ where: { companyId: a.companyId, object: 'person', status: 'open' } }))).toBe(0);
+
+    await prisma().syncRun.updateMany({ where: { companyId: a.companyId, status: 'running' }, data: { status: 'succeeded', finishedAt: new Date() } });
+    const first = await call(a, 'POST', '/api/settings/sync', { action: 'resync' });
+    expect(first.status).toBe(202);
+    const second = await call(a, 'POST', '/api/settings/sync', { action: 'resync' });
+    expect((second.body as unknown as { runId: string }).runId).toBe((first.body as unknown as { runId: string }).runId);
+    const runs = await prisma().syncRun.findMany({ where: { companyId: a.companyId, kind: 'resync' } });
+    expect(runs).toHaveLength(1);
+    expect((await jobs('sync.backfill')).filter((j) => j.companyId === a.companyId)).toEqual([{ companyId: a.companyId, runId: runs[0]!.id }]);
+    expect(await prisma().syncRun.count({ where: { companyId: b.companyId, kind: 'resync' } })).toBe(0);
+  });
+});
