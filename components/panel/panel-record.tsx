@@ -44,7 +44,7 @@ export function PanelRecord({ view, busy, onSync, onAddToList, onRemoveFromList 
           ) : null}
         </div>
         {view.canSync && (
-          <button type="button" className={button} onClick={onSync} disabled={busy !== null}>
+          <button type="button" className={`${button} shrink-0 whitespace-nowrap`} onClick={onSync} disabled={busy !== null}>
             {busy === 'sync' ? 'Syncing…' : 'Sync now'}
           </button>
         )}

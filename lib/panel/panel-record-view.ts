@@ -75,7 +75,9 @@ export async function loadPanelRecordView(panel: PanelContext, q: PanelRecordQue
   }
   const byId = new Map<number, PanelList>(lists.map((l) => [l.id, { id: l.id, name: l.name }]));
   const memberOf = contact.listIds.map((id) => byId.get(id) ?? { id, name: `List #${id}` });
-  const mapped = config.personMapping.map((m) => ({ name: m.attribute, value: formatValue(contact.attributes[m.attribute]), pipedriveField: formatPersonSource(m.source) }));
+  // Brevo keeps the email as the contact's identifier, not among its attributes.
+  const valueOf = (attribute: string) => (attribute.toLowerCase() === 'email' ? (contact.email ?? '') : formatValue(contact.attributes[attribute]));
+  const mapped = config.personMapping.map((m) => ({ name: m.attribute, value: valueOf(m.attribute), pipedriveField: formatPersonSource(m.source) }));
   // Without a mapping the company syncs nothing but identifiers; show what Brevo holds instead.
   const attributes = mapped.length > 0 ? mapped : Object.entries(contact.attributes).map(([name, v]) => ({ name, value: formatValue(v), pipedriveField: null }));
   const status = contactStatus(contact);
