@@ -317,6 +317,8 @@ export function v2RecordRoutes(): ApiRoute[] {
     const id = idParam(req);
     const input = parseOr400(dealWrite, body(req));
     const current = live(c.deals, id);
+    // Archived deals are not editable since 2025-07-15, except to unarchive them.
+    if (current.is_archived && input.is_archived !== false) throw new SandboxError(400, 'Archived deals cannot be edited');
     checkRefs(c, input);
     if (input.stage_id !== undefined) c.requireStage(input.stage_id, input.pipeline_id);
     const probe = structuredClone(current.custom_fields);

@@ -106,6 +106,14 @@ describe('v2 writes', () => {
     expect(good.body.data.custom_fields[enumField.key]).toBe(enumField.options![0]!.id);
   });
 
+  it('refuses to edit an archived deal unless unarchiving it', async () => {
+    const c = sb.control.company('alpha');
+    const d = [...c.deals.values()].find((x) => !x.is_deleted && !x.is_archived)!;
+    c.updateDeal(d.id, (x) => (x.is_archived = true), { userId: co.adminUserId, source: 'app' });
+    expect((await send('PATCH', `/api/v2/deals/${d.id}`, { title: 'nope' })).status).toBe(400);
+    expect((await send('PATCH', `/api/v2/deals/${d.id}`, { is_archived: false })).body.data.is_archived).toBe(false);
+  });
+
   it('moves a deal to another stage and records stage_change_time', async () => {
     const stages = (await get('/api/v2/stages')).body.data as { id: number; pipeline_id: number }[];
     const deal = (await get('/api/v2/deals?limit=1')).body.data[0];

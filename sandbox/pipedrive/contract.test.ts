@@ -36,7 +36,7 @@ describe.skipIf(!specs.available)('sandbox responses match the official OpenAPI 
     leadId = [...c.leads.values()].find((l) => !l.is_archived)!.id;
     scratchPerson = sb.control.createPerson('contract', { name: 'Scratch Person', emails: ['s@example.com'] }).id;
     scratchOrg = c.createOrganization({ name: 'Scratch Org', owner_id: co.adminUserId, visible_to: 3, address: null, label_ids: [], custom_fields: {} }, { userId: co.adminUserId, source: 'app' }).id;
-    scratchDeal = [...c.deals.values()][0]!.id;
+    scratchDeal = [...c.deals.values()].find((d) => !d.is_archived)!.id;
     scratchActivity = [...c.activities.values()][0]!.id;
   }, 60_000);
   afterAll(async () => sb?.close());
