@@ -31,8 +31,14 @@ export const ensureAllWebhooksJob = defineJob({
   schema: z.object({}),
   retry: { limit: 3, delaySeconds: 300 },
   handler: async () => {
+    // Companies that sync (Brevo connected) or already have webhooks to keep alive; a company
+    // that installed but never connected Brevo gets its webhooks when it connects.
     const companies = await prisma().company.findMany({
-      where: { status: 'active', installations: { some: { status: 'active', isAdmin: true } } },
+      where: {
+        status: 'active',
+        installations: { some: { status: 'active', isAdmin: true } },
+        OR: [{ brevoConnection: { isNot: null } }, { webhookRegs: { some: {} } }],
+      },
       select: { id: true },
     });
     // Loaded here, not at the top: lib/jobs/runtime imports the registry, which imports this file.

@@ -235,8 +235,12 @@ describe('webhook registration', () => {
     expect(m.registry.allJobs).toEqual(expect.arrayContaining([m.jobs.ensureWebhooksJob, m.jobs.ensureAllWebhooksJob]));
     expect(m.registry.schedules.find((s) => s.job === m.jobs.ensureAllWebhooksJob)?.cron).toMatch(/^\d+ \d+ \* \* \*$/);
     const active = await install('reg-daily');
+    await m.prisma.prisma().brevoConnection.create({ data: { companyId: active.companyId, apiKeyEnc: m.crypto.encryptSecret('xkeysib-daily'), keyHint: '••••aily' } });
     const paused = await install('reg-daily-paused');
+    await m.prisma.prisma().brevoConnection.create({ data: { companyId: paused.companyId, apiKeyEnc: m.crypto.encryptSecret('xkeysib-paused'), keyHint: '••••used' } });
     await m.prisma.prisma().company.update({ where: { id: paused.companyId }, data: { status: 'paused', pausedReason: 'test' } });
+    // Installed, never connected Brevo, no webhooks yet: nothing to keep alive.
+    const unconnected = await install('reg-daily-unconnected');
     const ctx = { jobId: 'test', attempt: 1, signal: new AbortController().signal };
     await m.jobs.ensureAllWebhooksJob.handler({}, ctx);
     await m.jobs.ensureAllWebhooksJob.handler({}, ctx);
@@ -244,6 +248,11 @@ describe('webhook registration', () => {
     const companies = jobs.rows.map((r) => r.company);
     expect(companies).toContain(active.companyId);
     expect(companies).not.toContain(paused.companyId);
+    expect(companies).not.toContain(unconnected.companyId);
+    // Companies registered earlier in this file (webhooks to keep alive) are included.
+    const registered = await sql.query<{ company_id: string }>('SELECT DISTINCT company_id FROM webhook_registrations r JOIN companies c ON c.id = r.company_id WHERE c.status = $1', ['active']);
+    expect(registered.rows.length).toBeGreaterThan(0);
+    for (const r of registered.rows) expect(companies).toContain(r.company_id);
     // Twice in a row still gives one job per company.
     expect(companies.filter((c) => c === active.companyId)).toHaveLength(1);
     await m.jobs.ensureWebhooksJob.handler({ companyId: active.companyId }, ctx);
