@@ -26,12 +26,13 @@ else delete serverEnv.DATABASE_URL;
 
 export default defineConfig({
   testDir: 'tests/browser',
-  outputDir: 'test-results',
+  // Per-port folders: several suites (e.g. of engineers working in parallel) must not share artifacts.
+  outputDir: `test-results/playwright-${port}`,
   fullyParallel: false,
   workers: 1,
   retries: 0,
   timeout: 60_000,
-  reporter: process.env.CI ? [['list'], ['json', { outputFile: 'test-results/playwright.json' }]] : [['list'], ['json', { outputFile: 'test-results/playwright.json' }]],
+  reporter: [['list'], ['json', { outputFile: port === 3100 ? 'test-results/playwright.json' : `test-results/playwright-${port}.json` }]],
   use: {
     baseURL,
     screenshot: 'only-on-failure',
