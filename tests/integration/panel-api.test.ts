@@ -212,6 +212,22 @@ describe('panel API', () => {
       expect(record).toMatchObject({ state: 'synced', person: { id: a.personId } });
     });
 
+    it('finds the person of a deal the sync has not seen yet through Pipedrive, and explains a deal without one', async () => {
+      pd.control.seed(a.domain, { persons: 2, deals: 2, organizations: 0, activities: 0, leads: 0, noEmailRate: 0 });
+      const [withPerson, withoutPerson] = [...pd.control.company(a.domain).deals.values()];
+      expect(withPerson?.person_id).toBeTruthy();
+      const res = await call(m.record, 'GET', `/api/panel/record?resource=deal&id=${withPerson!.id}`, { token: token(a) });
+      expect(res.status, res.text).toBe(200);
+      expect(JSON.parse(res.text)).toMatchObject({ record: { resource: 'deal', state: 'not_synced', canSync: true, person: { id: withPerson!.person_id } } });
+      // Pipedrive allows a deal without a contact person.
+      withoutPerson!.person_id = null;
+      const none = JSON.parse((await call(m.record, 'GET', `/api/panel/record?resource=deal&id=${withoutPerson!.id}`, { token: token(a) })).text) as { record: { state: string; explanation: string } };
+      expect(none.record.state).toBe('no_person');
+      expect(none.record.explanation).toMatch(/no contact person/);
+      expect((await call(m.sync, 'POST', '/api/panel/sync', { token: token(a), body: { resource: 'deal', id: withoutPerson!.id } })).status).toBe(409);
+      expect((await call(m.record, 'GET', '/api/panel/record?resource=deal&id=777777', { token: token(a) })).status).toBe(404);
+    });
+
     it('explains a person without email', async () => {
       const res = await call(m.record, 'GET', `/api/panel/record?resource=person&id=${a.noEmailPersonId}`, { token: token(a) });
       expect(res.status, res.text).toBe(200);
