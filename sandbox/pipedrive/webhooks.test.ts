@@ -127,6 +127,31 @@ describe('webhook v2 delivery', () => {
     for (const r of received) expect(contractErrors(r.body)).toEqual([]);
   });
 
+  it('produces documented payloads for every entity and action', async () => {
+    await subscribe('*');
+    const c = sb.control.company('hooks');
+    const ui = { userId: co.adminUserId, source: 'app' as const };
+    const org = (await api('POST', '/api/v2/organizations', { name: 'Hook Org' })).body.data.id;
+    await api('PATCH', `/api/v2/organizations/${org}`, { name: 'Hook Org 2' });
+    const deal = (await api('POST', '/api/v2/deals', { title: 'Hook Deal', org_id: org, value: 10, currency: 'EUR' })).body.data.id;
+    await api('PATCH', `/api/v2/deals/${deal}`, { status: 'won' });
+    const act = (await api('POST', '/api/v2/activities', { subject: 'Hook call', type: 'call', deal_id: deal })).body.data.id;
+    await api('PATCH', `/api/v2/activities/${act}`, { done: true });
+    await api('DELETE', `/api/v2/activities/${act}`);
+    const lead = await fetch(`${co.apiDomain}/v1/leads`, { method: 'POST', headers: { 'x-api-token': co.apiToken, 'content-type': 'application/json' }, body: JSON.stringify({ title: 'Hook lead', organization_id: org }) });
+    const leadId = ((await lead.json()) as { data: { id: string } }).data.id;
+    await fetch(`${co.apiDomain}/v1/leads/${leadId}`, { method: 'PATCH', headers: { 'x-api-token': co.apiToken, 'content-type': 'application/json' }, body: JSON.stringify({ is_archived: true }) });
+    const pipe = c.createPipeline({ name: 'Hooks', order_nr: 9, is_deal_probability_enabled: false }, ui);
+    c.createStage({ name: 'Hook stage', order_nr: 1, pipeline_id: pipe.id, deal_probability: 10 }, ui);
+    await api('DELETE', `/api/v2/deals/${deal}`);
+    await sb.control.flushWebhooks();
+    const seen = new Set(received.map((r) => { const m = r.body.meta as Record<string, unknown>; return `${String(m.entity)}.${String(m.action)}`; }));
+    expect([...seen].sort()).toEqual(['activity.change', 'activity.create', 'activity.delete', 'deal.change', 'deal.create', 'deal.delete', 'lead.change', 'lead.create', 'organization.change', 'organization.create', 'pipeline.create', 'stage.create']);
+    const lastLead = received.filter((r) => (r.body.meta as Record<string, unknown>).entity === 'lead').pop()!;
+    expect(lastLead.body.previous).toEqual({ is_archived: false });
+    for (const r of received) expect(contractErrors(r.body)).toEqual([]);
+  });
+
   it('fails the contract check on a deliberately wrong body', async () => {
     await subscribe('person');
     sb.control.editPerson('hooks', 4, { name: 'Mismatch Test' });
