@@ -12,10 +12,15 @@ const nextConfig = {
     // Every page refuses framing, except the Pipedrive panel, which only Pipedrive may frame:
     // its domains plus PIPEDRIVE_FRAME_ANCESTORS (the demo adds the sandbox's host page).
     // Next fixes these headers when `next build` runs, so the variable is read at build time
-    // (the launcher sets it before building). Only origin-shaped entries are kept, so that the
-    // variable cannot smuggle other CSP directives in.
+    // (the launcher sets it before building). Only origins with a scheme are kept, so that the
+    // variable cannot smuggle in other CSP directives or a bare `*`.
     // eslint-disable-next-line no-undef
-    const extra = (process.env.PIPEDRIVE_FRAME_ANCESTORS || '').split(/\s+/).filter((o) => /^(https?:\/\/)?[\w*.-]+(:(\d+|\*))?$/.test(o));
+    const extra = (process.env.PIPEDRIVE_FRAME_ANCESTORS || '')
+      .split(/\s+/)
+      .filter((o) => /^https?:\/\/(\*\.)?[\w-]+(\.[\w-]+)*(:(\d+|\*))?$/.test(o))
+      // A loopback sandbox (demo, browser tests) gets a new port per server while servers may share
+      // a build folder; loopback origins therefore allow any port. Production values are untouched.
+      .map((o) => o.replace(/^(http:\/\/(?:127\.0\.0\.1|localhost)):\d+$/, '$1:*'));
     const panelAncestors = [...new Set(['https://*.pipedrive.com', ...extra])].join(' ');
     const common = [
       { key: 'X-Content-Type-Options', value: 'nosniff' },
