@@ -113,49 +113,66 @@ export async function runBackfill(ctx: CompanyContext, runId: string, opts: Back
   if (PHASES.indexOf(cp.phase) <= 2) {
     // Leads are a v1 list (offset pages): small, and re-read whole on resume.
     let batch: EntityState[] = [];
+    let leadsRead = 0;
     for await (const lead of ctx.pipedrive.leads({ archived: false })) {
+      leadsRead++;
       const s = leadStateOf(lead);
       if (s) batch.push(s.row);
       if (batch.length >= 500) {
-        stats.pipedriveRequests++;
         await storeStates('lead', batch);
         progress.lead.done += batch.length;
         batch = [];
       }
     }
-    stats.pipedriveRequests++;
     await storeStates('lead', batch);
     progress.lead.done += batch.length;
+    stats.pipedriveRequests += Math.max(1, Math.ceil(leadsRead / 500));
     await save({ ...cp, phase: 'person', cursor: null });
   }
 
   // Persons: buffer pages until `flushAt` contacts, write them, then checkpoint the cursor of
-  // the page after the last one written.
-  const flushAt = opts.flushAt ?? 5_000;
+  // the page after the last one written. While one buffer is being written (an import waits for
+  // Brevo to process it) the next one is read and parsed: at most two buffers are held, and the
+  // checkpoint still only moves once a buffer is written, in order.
+  const flushAt = opts.flushAt ?? 10_000;
   let buffer: PipedrivePerson[] = [];
   let bufferedNext: string | null = cp.cursor;
-  const flush = async (nextCursor: string | null) => {
-    if (buffer.length > 0) {
-      const r = await syncPersons(ctx, buffer, { runId, importThreshold: opts.importThreshold, importPollMs: opts.importPollMs });
+  const pending: { write: Promise<void> | null } = { write: null };
+  const write = async (persons: PipedrivePerson[], nextCursor: string | null) => {
+    if (persons.length > 0) {
+      const r = await syncPersons(ctx, persons, { runId, importThreshold: opts.importThreshold, importPollMs: opts.importPollMs });
       progress.person.done += r.written + r.unchanged;
       progress.person.skipped += r.skipped;
       progress.person.failed += r.failed;
       stats.brevoRequests += r.brevoRequests;
-      buffer = [];
     }
     await save({ ...cp, phase: 'person', cursor: nextCursor });
   };
-  for await (const page of ctx.pipedrive.personPages({ cursor: cp.cursor ?? undefined, limit: opts.pageSize ?? 500 })) {
-    stats.pipedriveRequests++;
-    for (const p of page.items) {
-      const parsed = pipedrivePersonSchema.safeParse(p);
-      if (parsed.success) buffer.push(parsed.data);
-      else progress.person.failed++;
+  const flush = async (nextCursor: string | null) => {
+    // Writes stay in order: a buffer starts only once the previous one is written and saved.
+    if (pending.write) await pending.write;
+    const persons = buffer;
+    buffer = [];
+    pending.write = write(persons, nextCursor);
+    // Reading goes on meanwhile; a failed write is rethrown by the next await of it.
+    pending.write.catch(() => undefined);
+  };
+  try {
+    for await (const page of ctx.pipedrive.personPages({ cursor: cp.cursor ?? undefined, limit: opts.pageSize ?? 500 })) {
+      stats.pipedriveRequests++;
+      for (const p of page.items) {
+        const parsed = pipedrivePersonSchema.safeParse(p);
+        if (parsed.success) buffer.push(parsed.data);
+        else progress.person.failed++;
+      }
+      bufferedNext = page.nextCursor;
+      if (buffer.length >= flushAt || !page.nextCursor) await flush(bufferedNext);
     }
-    bufferedNext = page.nextCursor;
-    if (buffer.length >= flushAt || !page.nextCursor) await flush(bufferedNext);
+    if (buffer.length > 0 || bufferedNext !== null) await flush(null);
+  } finally {
+    // Never leave a write running behind a failed read (its error, if any, wins).
+    if (pending.write) await pending.write;
   }
-  if (buffer.length > 0 || bufferedNext !== null) await flush(null);
 
   // From now on, incremental runs pick up what changed since the backfill started.
   const since = new Date(cp.startedAt);

@@ -1,28 +1,35 @@
 import type { BrevoClient } from '../brevo';
 import type { BrevoAttributeValue } from '../brevo/brevo-schemas';
+import { chunk, mapLimit } from '../brevo/contact-checks';
+import { BATCH_UPDATE_CHUNK, LIST_CHUNK } from '../brevo/brevo-client';
 import type { Attributes, ContactUpsert } from '../sync';
 import { outcomeFromError } from '../brevo/record-outcome';
 import type { ContactWritten } from './link-store';
 import type { RecordIssueInput } from './record-issues';
 
 /**
- * Sends planned contact writes to Brevo by the cheapest correct path:
- * - many contacts: `/contacts/import`, one import per set of target lists (an import adds every
- *   record to the same lists), then list removals in calls of 150;
- * - few contacts: new ones with `POST /contacts` (create-or-update with their lists), known ones
- *   with `POST /contacts/batch` (100 per call, lists added and removed in the same call).
+ * Sends planned contact writes to Brevo with as few requests as the limits allow (everything
+ * under /contacts shares 10 requests/s; process status reads fall in the 100-per-hour family):
+ * - contacts the app wrote before under the same email: `POST /contacts/batch`, 100 per call,
+ *   attributes and list changes in the same item;
+ * - many new contacts: `/contacts/import` puts all of them, attributes included, in the lists
+ *   they all share (normally "all contacts"), in one import per 8 MB; their other lists follow
+ *   through whichever is fewer calls: batch items (100 contacts a call) or list adds (150 a call
+ *   per list). One import per list set instead would cost an import and status reads per set;
+ * - few new contacts: `POST /contacts` each (create-or-update with their lists);
+ * - an email changed in Pipedrive: `PUT /contacts/{ext_id}` so Brevo keeps one contact.
  * Every record refused by Brevo comes back as an issue with its reason; the others are reported
  * as written so their link records can be updated. One bad record never fails the batch.
  */
 export interface WriteResult {
   written: ContactWritten[];
   issues: RecordIssueInput[];
-  /** Brevo requests made (for the benchmark's efficiency figures). */
+  /** Brevo requests made, as far as the writer can tell (import status reads are not counted). */
   requests: number;
 }
 
 export interface WriteOptions {
-  /** Use imports when at least this many contacts share a list set (default 200). */
+  /** Import new contacts when at least this many are written at once (default 200). */
   importThreshold?: number;
   importPollMs?: number;
   orgOf: (personId: number) => number | null;
@@ -30,6 +37,12 @@ export interface WriteOptions {
   /** The email the app last wrote for the person, when it wrote one. */
   previousEmail: (personId: number) => string | null;
 }
+
+/**
+ * Batch calls in flight at once. The shared rate budget paces them; without a few in flight a
+ * single writer is bound by round trips instead of by Brevo's 10 requests/s.
+ */
+const BATCH_CONCURRENCY = 4;
 
 function brevoAttributes(a: Attributes, extId: string): Record<string, BrevoAttributeValue> {
   const out: Record<string, BrevoAttributeValue> = { EXT_ID: extId };
@@ -42,50 +55,79 @@ function issueOf(c: ContactUpsert, reason: string, message: string): RecordIssue
   return { object: 'person', pipedriveId: String(c.personId), severity: 'error', code: reason, reason: message, payload: { email: c.email, lists: c.lists } };
 }
 
+/** Lists shared by every contact: what one import can add them all to. */
+function sharedLists(contacts: readonly ContactUpsert[]): number[] {
+  let shared = new Set(contacts[0]?.listIds ?? []);
+  for (const c of contacts) shared = new Set(c.listIds.filter((l) => shared.has(l)));
+  return [...shared].sort((a, b) => a - b);
+}
+
+/** Groups new contacts under lists each group shares: one group when a list is common to all. */
+function importGroups(contacts: readonly ContactUpsert[]): { lists: number[]; members: ContactUpsert[] }[] {
+  const common = sharedLists(contacts);
+  if (common.length > 0) return [{ lists: common, members: [...contacts] }];
+  const byAnchor = new Map<number, ContactUpsert[]>();
+  for (const c of contacts) {
+    const anchor = Math.min(...c.listIds);
+    (byAnchor.get(anchor) ?? byAnchor.set(anchor, []).get(anchor)!).push(c);
+  }
+  return [...byAnchor.values()].map((members) => ({ lists: sharedLists(members), members }));
+}
+
 export async function writeContacts(brevo: BrevoClient, writes: readonly ContactUpsert[], opts: WriteOptions): Promise<WriteResult> {
   const result: WriteResult = { written: [], issues: [], requests: 0 };
   const done = (c: ContactUpsert, brevoContactId?: number) =>
     result.written.push({ personId: c.personId, orgId: opts.orgOf(c.personId), email: c.email, hash: c.hash, lists: c.lists, brevoContactId: brevoContactId ?? null, sourceUpdatedAt: opts.updatedAtOf(c.personId) });
 
-  // Group by target list set: each group can be one import.
-  const groups = new Map<string, ContactUpsert[]>();
-  for (const c of writes) {
-    const key = [...c.listIds].sort((a, b) => a - b).join(',');
-    const g = groups.get(key);
-    if (g) g.push(c);
-    else groups.set(key, [c]);
-  }
-  const direct: ContactUpsert[] = [];
-  for (const [key, group] of groups) {
-    if (key === '' || group.length < (opts.importThreshold ?? 200)) {
-      direct.push(...group);
-      continue;
-    }
-    const listIds = key.split(',').map(Number);
-    const imported = await brevo.importContacts(
-      group.map((c) => ({ email: c.email, attributes: brevoAttributes(c.attributes, c.extId) })),
-      { listIds, updateExistingContacts: true, emptyContactsAttributes: true, pollIntervalMs: opts.importPollMs ?? 2_000 },
-    );
-    result.requests += imported.processIds.length * 2;
-    const ok: ContactUpsert[] = [];
-    imported.outcomes.forEach((o, i) => {
-      const c = group[i]!;
-      if (o.ok) ok.push(c);
-      else result.issues.push(issueOf(c, o.reason, o.message));
+  /** POST /contacts/batch in chunks of 100, a few in flight; not_found comes back for a retry as new. */
+  const batchUpdate = async (items: readonly { c: ContactUpsert; attributes: boolean; listIds: number[]; unlinkListIds: number[] }[]): Promise<ContactUpsert[]> => {
+    const missing: ContactUpsert[] = [];
+    await mapLimit(chunk(items, BATCH_UPDATE_CHUNK), BATCH_CONCURRENCY, async (part) => {
+      const outcomes = await brevo.batchUpdateContacts(
+        part.map(({ c, attributes, listIds, unlinkListIds }) => ({
+          key: { email: c.email },
+          ...(attributes ? { extId: c.extId, attributes: brevoAttributes(c.attributes, c.extId) } : {}),
+          ...(listIds.length ? { listIds } : {}),
+          ...(unlinkListIds.length ? { unlinkListIds } : {}),
+        })),
+      );
+      result.requests++;
+      outcomes.forEach((o, i) => {
+        const { c } = part[i]!;
+        if (o.ok) done(c);
+        else if (o.reason === 'not_found') missing.push(c);
+        else result.issues.push(issueOf(c, o.reason, o.message));
+      });
     });
-    // Imports only add: lists the contact left are removed afterwards, per list.
-    const removals = new Map<number, ContactUpsert[]>();
-    for (const c of ok) for (const l of c.unlinkListIds) (removals.get(l) ?? removals.set(l, []).get(l)!).push(c);
-    for (const [listId, members] of removals) {
-      await brevo.removeContactsFromList(listId, { emails: members.map((m) => m.email) });
-      result.requests += Math.ceil(members.length / 150);
-    }
-    for (const c of ok) done(c);
-  }
+    return missing;
+  };
 
-  const fresh = direct.filter((c) => opts.previousEmail(c.personId) === null);
-  const renamed = direct.filter((c) => { const p = opts.previousEmail(c.personId); return p !== null && p !== c.email; });
-  const known = direct.filter((c) => opts.previousEmail(c.personId) === c.email);
+  const upsertEach = async (contacts: readonly ContactUpsert[], listsOf: (c: ContactUpsert) => number[]) => {
+    if (contacts.length === 0) return;
+    const outcomes = await brevo.upsertContacts(
+      contacts.map((c) => {
+        const listIds = listsOf(c);
+        return { email: c.email, extId: c.extId, attributes: brevoAttributes(c.attributes, c.extId), ...(listIds.length ? { listIds } : {}) };
+      }),
+      { concurrency: BATCH_CONCURRENCY },
+    );
+    result.requests += contacts.length;
+    outcomes.forEach((o, i) => {
+      const c = contacts[i]!;
+      if (o.ok) {
+        done(c, o.id);
+        if (o.smsDropped) result.issues.push({ object: 'person', pipedriveId: String(c.personId), severity: 'warning', code: 'sms_dropped', reason: o.warning ?? 'The phone number was refused by Brevo and left out.' });
+      } else result.issues.push(issueOf(c, o.reason, o.message));
+    });
+  };
+
+  const fresh = writes.filter((c) => opts.previousEmail(c.personId) === null);
+  const renamed = writes.filter((c) => {
+    const p = opts.previousEmail(c.personId);
+    return p !== null && p !== c.email;
+  });
+  const known = writes.filter((c) => opts.previousEmail(c.personId) === c.email);
+
   // An email changed in Pipedrive: update the contact found by its ext_id, email included, so
   // Brevo keeps one contact (with its history) instead of gaining a second one.
   for (const c of renamed) {
@@ -100,48 +142,59 @@ export async function writeContacts(brevo: BrevoClient, writes: readonly Contact
       else result.issues.push(issueOf(c, o.reason, o.message));
     }
   }
-  if (fresh.length > 0) {
-    const outcomes = await brevo.upsertContacts(
-      fresh.map((c) => ({ email: c.email, extId: c.extId, attributes: brevoAttributes(c.attributes, c.extId), ...(c.listIds.length ? { listIds: c.listIds } : {}) })),
-      { concurrency: 4 },
-    );
-    result.requests += fresh.length;
-    outcomes.forEach((o, i) => {
-      const c = fresh[i]!;
-      if (o.ok) {
-        done(c, o.id);
-        if (o.smsDropped) result.issues.push({ object: 'person', pipedriveId: String(c.personId), severity: 'warning', code: 'sms_dropped', reason: o.warning ?? 'The phone number was refused by Brevo and left out.' });
-      } else result.issues.push(issueOf(c, o.reason, o.message));
-    });
+
+  // Known contacts: one batch item carries the attributes and both list changes.
+  const gone = await batchUpdate(known.map((c) => ({ c, attributes: true, listIds: c.listIds, unlinkListIds: c.unlinkListIds })));
+  // Deleted in Brevo since our last write: create it again, in every list it belongs to.
+  await upsertEach(gone, (c) => c.lists);
+
+  // An import needs a list to put its contacts in: contacts without any go one by one.
+  const listless = fresh.filter((c) => c.listIds.length === 0);
+  const importable = fresh.filter((c) => c.listIds.length > 0);
+  if (importable.length < (opts.importThreshold ?? 200)) {
+    await upsertEach([...listless, ...importable], (c) => c.listIds);
+    return result;
   }
-  if (known.length > 0) {
-    const outcomes = await brevo.batchUpdateContacts(
-      known.map((c) => ({
-        key: { email: c.email },
-        extId: c.extId,
-        attributes: brevoAttributes(c.attributes, c.extId),
-        ...(c.listIds.length ? { listIds: c.listIds } : {}),
-        ...(c.unlinkListIds.length ? { unlinkListIds: c.unlinkListIds } : {}),
-      })),
+  await upsertEach(listless, (c) => c.listIds);
+
+  const imported: { c: ContactUpsert; rest: number[] }[] = [];
+  for (const group of importGroups(importable)) {
+    const r = await brevo.importContacts(
+      group.members.map((c) => ({ email: c.email, attributes: brevoAttributes(c.attributes, c.extId) })),
+      { listIds: group.lists, updateExistingContacts: true, emptyContactsAttributes: true, pollIntervalMs: opts.importPollMs ?? 1_000 },
     );
-    result.requests += Math.ceil(known.length / 100);
-    const missing: ContactUpsert[] = [];
-    outcomes.forEach((o, i) => {
-      const c = known[i]!;
-      if (o.ok) done(c);
-      else if (o.reason === 'not_found') missing.push(c);
+    result.requests += r.processIds.length;
+    r.outcomes.forEach((o, i) => {
+      const c = group.members[i]!;
+      if (o.ok) imported.push({ c, rest: c.listIds.filter((l) => !group.lists.includes(l)) });
       else result.issues.push(issueOf(c, o.reason, o.message));
     });
-    // Deleted in Brevo since our last write (or the email changed): create it again.
-    if (missing.length > 0) {
-      const again = await brevo.upsertContacts(missing.map((c) => ({ email: c.email, extId: c.extId, attributes: brevoAttributes(c.attributes, c.extId), ...(c.lists.length ? { listIds: c.lists } : {}) })));
-      result.requests += missing.length;
-      again.forEach((o, i) => {
-        const c = missing[i]!;
-        if (o.ok) done(c, o.id);
-        else result.issues.push(issueOf(c, o.reason, o.message));
-      });
-    }
+  }
+
+  // The imported contacts' other lists (and lists they left): the cheaper of the two ways.
+  const complete = imported.filter(({ c, rest }) => rest.length > 0 || c.unlinkListIds.length > 0);
+  for (const { c, rest } of imported) if (rest.length === 0 && c.unlinkListIds.length === 0) done(c);
+  const adds = new Map<number, ContactUpsert[]>();
+  const removals = new Map<number, ContactUpsert[]>();
+  for (const { c, rest } of complete) {
+    for (const l of rest) (adds.get(l) ?? adds.set(l, []).get(l)!).push(c);
+    for (const l of c.unlinkListIds) (removals.get(l) ?? removals.set(l, []).get(l)!).push(c);
+  }
+  const perListCalls = [...adds.values(), ...removals.values()].reduce((a, m) => a + Math.ceil(m.length / LIST_CHUNK), 0);
+  if (Math.ceil(complete.length / BATCH_UPDATE_CHUNK) <= perListCalls) {
+    const missing = await batchUpdate(complete.map(({ c, rest }) => ({ c, attributes: false, listIds: rest, unlinkListIds: c.unlinkListIds })));
+    // The import reported these as saved, so "not found" means Brevo dropped them since.
+    for (const c of missing) result.issues.push(issueOf(c, 'not_found', `Contact ${c.email}: imported, but Brevo no longer finds it to add its lists.`));
+  } else {
+    const calls = [...[...adds].map(([l, m]) => ({ l, m, add: true })), ...[...removals].map(([l, m]) => ({ l, m, add: false }))];
+    await mapLimit(calls, BATCH_CONCURRENCY, async ({ l, m, add }) => {
+      const emails = m.map((c) => c.email);
+      // A contact already in (or already out of) the list is in the state this write wants.
+      if (add) await brevo.addContactsToList(l, { emails });
+      else await brevo.removeContactsFromList(l, { emails });
+      result.requests += Math.ceil(emails.length / LIST_CHUNK);
+    });
+    for (const { c } of complete) done(c);
   }
   return result;
 }

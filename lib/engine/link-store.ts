@@ -126,6 +126,23 @@ export async function saveContactResults(db: pg.Pool, companyId: string, items: 
   );
 }
 
+/**
+ * Other persons that hold these emails in Brevo (the app last wrote them under that email), by
+ * email. Brevo keys contacts by email, so a write for the same email from another person would
+ * overwrite that person's contact; the planner only sees collisions within one batch.
+ */
+export async function emailHolders(db: pg.Pool, companyId: string, emails: readonly string[], exceptPersonIds: readonly number[]): Promise<Map<string, number[]>> {
+  const out = new Map<string, number[]>();
+  if (emails.length === 0) return out;
+  const r = await db.query<{ pipedrive_id: string; email: string }>(
+    `SELECT pipedrive_id, email FROM record_links
+      WHERE company_id = $1 AND object = 'person' AND email = ANY($2::text[]) AND deleted_at IS NULL AND NOT (pipedrive_id = ANY($3::text[]))`,
+    [companyId, [...new Set(emails)], exceptPersonIds.map(String)],
+  );
+  for (const row of r.rows) (out.get(row.email) ?? out.set(row.email, []).get(row.email)!).push(Number(row.pipedrive_id));
+  return out;
+}
+
 /** Person ids whose contact depends on the given organizations (COMPANY attribute and the like). */
 export async function personsOfOrganizations(db: pg.Pool, companyId: string, orgIds: readonly number[]): Promise<number[]> {
   if (orgIds.length === 0) return [];

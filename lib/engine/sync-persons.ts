@@ -1,7 +1,7 @@
 import { planContactSync, type PipedrivePerson } from '../sync';
 import type { CompanyContext } from './company-context';
 import { writeContacts } from './contact-writer';
-import { loadPersonContext, saveContactResults } from './link-store';
+import { emailHolders, loadPersonContext, saveContactResults } from './link-store';
 import { recordIssues, resolveIssues, type RecordIssueInput } from './record-issues';
 
 export interface PersonSyncCounts {
@@ -36,7 +36,16 @@ export async function syncPersons(
     links: context.links,
     brevoAttributeTypes: ctx.brevoAttributeTypes,
   });
-  const written = await writeContacts(ctx.brevo, plan.writes, {
+  // Across batches the lowest person id keeps an email, as the planner decides within one: a
+  // write whose email an older person already holds in Brevo is skipped instead of overwriting.
+  const holders = await emailHolders(ctx.db, ctx.companyId, plan.writes.map((c) => c.email), [...byId.keys()]);
+  const writes = plan.writes.filter((c) => {
+    const older = (holders.get(c.email) ?? []).filter((id) => id < c.personId);
+    if (older.length === 0) return true;
+    plan.skipped.push({ kind: 'skip', entity: 'person', entityId: c.personId, reason: 'duplicate_email', detail: `person ${Math.min(...older)} has the same email (${c.email}) and is synced instead; merge the two persons in Pipedrive`, warnings: c.warnings });
+    return false;
+  });
+  const written = await writeContacts(ctx.brevo, writes, {
     importThreshold: opts.importThreshold,
     importPollMs: opts.importPollMs,
     orgOf: (id) => byId.get(id)?.org_id ?? null,

@@ -1,0 +1,407 @@
+/**
+ * The sync benchmark (issue 6): a historical backfill of a whole sandbox company into Brevo, a
+ * second run with nothing changed, and an incremental run after 1 % of persons changed.
+ *
+ *   npx tsx --conditions=react-server scripts/bench-sync.ts [--persons 100000] [--limits off|real] [--org-sample 2000] [--keep-going]
+ *
+ * The parent process holds a throwaway database (created and dropped on
+ * postgresql://postgres@127.0.0.1:5432/postgres, or BENCH_ADMIN_DATABASE_URL), both sandboxes and
+ * the independent expectation of the Brevo state; each sync run happens in a child process of its
+ * own, so its peak memory is the sync's and not the sandboxes'. Requests are counted twice: by a
+ * counting fetch in the child (every Pipedrive and Brevo call the engine makes) and by the
+ * sandboxes (Pipedrive's token budget counter, Brevo's request log). Everything is loopback.
+ *
+ * Company shape per 100,000 persons (scaled with --persons): 20,000 organizations, 50,000 deals in
+ * two pipelines, 100,000 activities, 10,000 leads, 10 % of persons without an email.
+ */
+import { fork } from 'node:child_process';
+import { randomBytes } from 'node:crypto';
+import os from 'node:os';
+import { fileURLToPath } from 'node:url';
+import { parseArgs } from 'node:util';
+import pg from 'pg';
+import { TOKEN_COST } from '../lib/pipedrive/rate-policy';
+import { GENERAL_TIER_POLICIES } from '../lib/brevo/rate-families';
+
+// ---------------------------------------------------------------------------------------------
+// What a child run reports back.
+
+interface RequestCount {
+  /** `${method} ${path with ids replaced}` → number of requests. */
+  byRoute: Record<string, number>;
+  total: number;
+  status429: number;
+  /** Times (ms since epoch) of 429 answers, to tell a window's first from the ones after it. */
+  at429: number[];
+}
+
+interface ChildReport {
+  op: ChildJob['op'];
+  wallMs: number;
+  contextMs: number;
+  pipedrive: RequestCount;
+  brevo: RequestCount;
+  /** Kernel's peak resident set of the child (getrusage maxrss). */
+  peakRssBytes: number;
+  /** Highest V8 heapUsed seen by a 20 ms sampler. */
+  peakHeapBytes: number;
+  result: unknown;
+}
+
+type ChildJob =
+  | { op: 'backfill'; companyId: string; flushAt?: number }
+  | { op: 'incremental'; companyId: string }
+  | { op: 'organizations'; companyId: string; sample: number };
+
+// ---------------------------------------------------------------------------------------------
+// Child: one sync run, measured.
+
+function normalizePath(p: string): string {
+  return p
+    .replace(/^\/d\/[a-z0-9-]+/, '')
+    .replace(/\/\d+(?=\/|$)/g, '/:id')
+    .replace(/\/[0-9a-f-]{36}(?=\/|$)/g, '/:id');
+}
+
+function countingFetch(prefixes: { pipedrive: string; brevo: string }, counts: { pipedrive: RequestCount; brevo: RequestCount }): typeof fetch {
+  const real = globalThis.fetch;
+  return async (input, init) => {
+    const url = new URL(typeof input === 'string' ? input : input instanceof URL ? input.href : input.url);
+    const method = (init?.method ?? 'GET').toUpperCase();
+    const res = await real(input, init);
+    const which = url.href.startsWith(prefixes.brevo) ? counts.brevo : url.href.startsWith(prefixes.pipedrive) && url.pathname.startsWith('/d/') ? counts.pipedrive : undefined;
+    if (which) {
+      const key = `${method} ${normalizePath(url.pathname.replace(/^\/v3/, ''))}`;
+      which.byRoute[key] = (which.byRoute[key] ?? 0) + 1;
+      which.total++;
+      if (res.status === 429) {
+        which.status429++;
+        which.at429.push(Date.now());
+      }
+    }
+    return res;
+  };
+}
+
+async function runChild(job: ChildJob): Promise<void> {
+  const counts = { pipedrive: { byRoute: {}, total: 0, status429: 0, at429: [] }, brevo: { byRoute: {}, total: 0, status429: 0, at429: [] } } satisfies Record<string, RequestCount>;
+  globalThis.fetch = countingFetch({ pipedrive: process.env.BENCH_PIPEDRIVE_URL ?? '', brevo: process.env.BREVO_API_URL ?? '' }, counts);
+  let peakHeap = 0;
+  const sampler = setInterval(() => (peakHeap = Math.max(peakHeap, process.memoryUsage().heapUsed)), 20);
+
+  const { loadCompanyContext } = await import('../lib/engine/company-context');
+  const { runBackfill } = await import('../lib/engine/backfill');
+  const { runIncremental } = await import('../lib/engine/incremental');
+  const { syncOrganizations } = await import('../lib/engine/sync-organizations');
+  const { prisma, disconnectPrisma } = await import('../lib/db/prisma');
+  const { pgPool } = await import('../lib/db/pool');
+  const { pipedriveOrganizationSchema } = await import('../lib/sync');
+
+  const started = performance.now();
+  const ctx = await loadCompanyContext(job.companyId);
+  const contextMs = performance.now() - started;
+  let result: unknown;
+  if (job.op === 'backfill') {
+    const run = await prisma().syncRun.create({ data: { companyId: job.companyId, kind: 'backfill' } });
+    await runBackfill(ctx, run.id, job.flushAt ? { flushAt: job.flushAt } : {});
+    const done = await prisma().syncRun.findUniqueOrThrow({ where: { id: run.id } });
+    result = { status: done.status, progress: done.progress, recordsDone: done.recordsDone, recordsSkipped: done.recordsSkipped, recordsFailed: done.recordsFailed };
+  } else if (job.op === 'incremental') {
+    const run = await prisma().syncRun.create({ data: { companyId: job.companyId, kind: 'incremental' } });
+    result = await runIncremental(ctx, run.id);
+  } else {
+    // The organizations → companies path on a sample, from the states the backfill stored.
+    const rows = await ctx.db.query<{ state: unknown }>(`SELECT state FROM record_links WHERE company_id = $1 AND object = 'organization' ORDER BY pipedrive_id::int LIMIT $2`, [job.companyId, job.sample]);
+    const orgs = rows.rows.flatMap((r) => {
+      const p = pipedriveOrganizationSchema.safeParse(r.state);
+      return p.success ? [p.data] : [];
+    });
+    result = await syncOrganizations(ctx, orgs, { runId: null });
+  }
+  const wallMs = performance.now() - started;
+  clearInterval(sampler);
+  peakHeap = Math.max(peakHeap, process.memoryUsage().heapUsed);
+  const report: ChildReport = { op: job.op, wallMs, contextMs, pipedrive: counts.pipedrive, brevo: counts.brevo, peakRssBytes: process.resourceUsage().maxRSS * 1024, peakHeapBytes: peakHeap, result };
+  await disconnectPrisma();
+  await pgPool().end();
+  process.send?.(report);
+}
+
+// ---------------------------------------------------------------------------------------------
+// Parent: the world, the runs, the figures.
+
+const mb = (b: number) => `${(b / 1024 / 1024).toFixed(0)} MB`;
+const n = (x: number) => Math.round(x).toLocaleString('en');
+const ratio = (a: number, b: number) => (b === 0 ? 'n/a' : `${(a / b).toFixed(3)}×`);
+const pct = (a: number, b: number) => (b === 0 ? 'n/a' : `${((a / b) * 100).toFixed(1)} %`);
+const pages = (records: number) => Math.max(1, Math.ceil(records / 500));
+
+function runInChild(job: ChildJob): Promise<ChildReport> {
+  return new Promise((resolve, reject) => {
+    const child = fork(fileURLToPath(import.meta.url), [], { env: { ...process.env, BENCH_CHILD: JSON.stringify(job) } });
+    let report: ChildReport | undefined;
+    child.on('message', (m) => (report = m as ChildReport));
+    child.on('error', reject);
+    child.on('exit', (code) => (report && code === 0 ? resolve(report) : reject(new Error(`${job.op} run exited with ${code}`))));
+  });
+}
+
+/** 429s that are not the first of their window (Brevo: fixed windows per family; Pipedrive: 2 s rolling). */
+function extra429(times: number[], windowMs: number): number {
+  const firsts = new Set<number>();
+  let extra = 0;
+  for (const t of times) {
+    const w = Math.floor(t / windowMs);
+    if (firsts.has(w)) extra++;
+    else firsts.add(w);
+  }
+  return extra;
+}
+
+async function main(): Promise<void> {
+  const { values } = parseArgs({
+    options: {
+      persons: { type: 'string', default: '100000' },
+      limits: { type: 'string', default: 'off' },
+      'flush-at': { type: 'string' },
+      'org-sample': { type: 'string', default: '2000' },
+      'skip-verify': { type: 'boolean', default: false },
+    },
+  });
+  const persons = Number(values.persons);
+  const limits = values.limits === 'real' ? 'real' : 'off';
+  if (!Number.isInteger(persons) || persons < 100) throw new Error('--persons must be an integer ≥ 100');
+  const scale = persons / 100_000;
+  const shape = {
+    seed: 6,
+    users: 10,
+    persons,
+    organizations: Math.round(20_000 * scale),
+    deals: Math.round(50_000 * scale),
+    activities: Math.round(100_000 * scale),
+    leads: Math.round(10_000 * scale),
+    noEmailRate: 0.1,
+    pipelines: [
+      { name: 'Sales', stages: ['Qualified', 'Contact made', 'Demo scheduled', 'Proposal made', 'Negotiations started'] },
+      { name: 'Partners', stages: ['Introduced', 'Evaluating', 'Contract sent'] },
+    ],
+  };
+  const [load1, load5] = os.loadavg();
+  console.log(`machine: ${os.cpus().length} cores (${os.cpus()[0]?.model ?? '?'}), load average ${load1?.toFixed(2)} / ${load5?.toFixed(2)} (1 / 5 min) at start; node ${process.version}`);
+  console.log(`company: ${n(persons)} persons (10 % without email), ${n(shape.organizations)} organizations, ${n(shape.deals)} deals in 2 pipelines, ${n(shape.activities)} activities, ${n(shape.leads)} leads; rate limits ${limits}`);
+
+  // A throwaway database, migrated, dropped at the end whatever happens.
+  const admin = process.env.BENCH_ADMIN_DATABASE_URL ?? 'postgresql://postgres@127.0.0.1:5432/postgres';
+  const dbName = `pbbench_${randomBytes(5).toString('hex')}`;
+  const adminClient = new pg.Client({ connectionString: admin });
+  await adminClient.connect();
+  await adminClient.query(`CREATE DATABASE ${dbName}`);
+  await adminClient.end();
+  const dbUrl = new URL(admin);
+  dbUrl.pathname = `/${dbName}`;
+  const cleanups: (() => Promise<void>)[] = [
+    async () => {
+      const c = new pg.Client({ connectionString: admin });
+      await c.connect();
+      await c.query(`DROP DATABASE IF EXISTS ${dbName} WITH (FORCE)`);
+      await c.end();
+    },
+  ];
+  try {
+    const { applyMigrations } = await import('../lib/db/migrate');
+    await applyMigrations(dbUrl.toString());
+
+    const { startPipedriveSandbox } = await import('../sandbox/pipedrive');
+    const { startBrevoSandbox } = await import('../sandbox/brevo');
+    const pipedrive = await startPipedriveSandbox({ rateLimits: limits });
+    cleanups.unshift(() => pipedrive.close());
+    const brevo = await startBrevoSandbox({ rateLimits: limits });
+    cleanups.unshift(() => brevo.close());
+    const app = pipedrive.control.registerApp({ name: 'Pipebridge bench', redirectUri: 'http://127.0.0.1:9/api/auth/callback/pipedrive' });
+    const { useAppEnv } = await import('../tests/helpers/app-env');
+    useAppEnv(dbUrl.toString(), { PIPEDRIVE_CLIENT_ID: app.clientId, PIPEDRIVE_CLIENT_SECRET: app.clientSecret, PIPEDRIVE_OAUTH_URL: pipedrive.url, BREVO_API_URL: `${brevo.url}/v3`, BENCH_PIPEDRIVE_URL: pipedrive.url });
+
+    const seedStart = performance.now();
+    const domain = 'bench-co';
+    const co = pipedrive.control.createCompany({ name: 'Bench Co', domain, plan: 'growth', seed: shape });
+    console.log(`seeded the Pipedrive sandbox in ${((performance.now() - seedStart) / 1000).toFixed(1)} s: ${JSON.stringify(pipedrive.control.stats(domain))}`);
+    const t = pipedrive.control.issueTokens({ clientId: app.clientId, domain });
+    const { saveInstallation } = await import('../lib/auth/installations');
+    const { connectBrevo } = await import('../lib/accounts/brevo-connection');
+    const { saveSyncConfig, loadSyncConfig } = await import('../lib/engine/config-store');
+    const { prisma, disconnectPrisma } = await import('../lib/db/prisma');
+    const { pgPool } = await import('../lib/db/pool');
+    cleanups.unshift(async () => {
+      await disconnectPrisma();
+      await pgPool().end();
+    });
+    const saved = await saveInstallation(
+      { userId: co.adminUserId, name: 'Admin', email: 'admin@bench.test', companyId: co.id, companyName: co.name, companyDomain: domain, isAdmin: true },
+      { authMode: 'oauth', apiDomain: t.api_domain, accessToken: t.access_token, refreshToken: t.refresh_token, expiresAt: new Date(Date.now() + t.expires_in * 1000), scopes: t.scope.split(',') },
+    );
+    const account = brevo.control.createAccount({ companyName: 'Bench Marketing' });
+    await connectBrevo(saved.companyId, account.apiKey);
+    const folder = brevo.control.createFolder(account.apiKey, 'Pipedrive');
+    const list = (name: string) => brevo.control.createList(account.apiKey, name, folder);
+    const lists = { all: list('All contacts'), won: list('Won'), lost: list('Lost'), nurture: list('Nurture'), stages: new Map<number, number>() };
+    const company = pipedrive.control.company(domain);
+    const stageRules = [];
+    for (const stage of company.stages.values()) {
+      const id = list(`Stage ${stage.name} (${stage.id})`);
+      lists.stages.set(stage.id, id);
+      stageRules.push({ match: 'stage' as const, stageId: stage.id, listId: id });
+    }
+    const config = await loadSyncConfig(prisma(), saved.companyId);
+    // The contacts path is measured with organizations → companies off: Brevo's company endpoints
+    // allow 100 requests an hour, so that path is measured on its own, on a sample (below).
+    const baseConfig = {
+      ...config,
+      sync: { ...config.sync, organizations: false },
+      lists: { allContacts: lists.all, qualifiedLeads: null, customers: null, churned: null, nurture: lists.nurture },
+      stageRules: [...stageRules, { match: 'won' as const, pipelineId: null, listId: lists.won }, { match: 'lost' as const, pipelineId: null, listId: lists.lost }],
+    };
+    await saveSyncConfig(prisma(), saved.companyId, baseConfig);
+    await prisma().syncSettings.update({ where: { companyId: saved.companyId }, data: { eventsSince: new Date() } });
+    // With limits off the Pipedrive sandbox does not count tokens; an unreachable limit makes it
+    // count them (and send the rate headers) without ever refusing a request.
+    if (limits === 'off') pipedrive.control.setRateLimits({ mode: 'real', burst: 1_000_000_000, dailyBudget: 1e15 });
+
+    const world = { pipedrive, brevo, domain, brevoKey: account.apiKey, lists } as unknown as import('../tests/helpers/engine-world').EngineWorld;
+    const { expectedContacts, diffBrevo } = await import('../tests/helpers/expected-brevo');
+
+    const measure = async (job: ChildJob) => {
+      const logStart = brevo.control.requestLog(account.apiKey).length;
+      const tokensBefore = pipedrive.control.budget(domain).used;
+      const loadBefore = os.loadavg()[0] ?? 0;
+      const r = await runInChild(job);
+      const log = brevo.control.requestLog(account.apiKey).slice(logStart);
+      return { r, log, tokens: pipedrive.control.budget(domain).used - tokensBefore, loadBefore, loadAfter: os.loadavg()[0] ?? 0 };
+    };
+    const brevoWrites = (log: { method: string }[]) => log.filter((x) => x.method !== 'GET').length;
+    const routeLines = (c: RequestCount) =>
+      Object.entries(c.byRoute)
+        .sort((a, b) => b[1] - a[1])
+        .map(([k, v]) => `      ${String(v).padStart(7)}  ${k}`)
+        .join('\n');
+
+    // ---- 1. the backfill ----------------------------------------------------------------------
+    const flushAt = values['flush-at'] ? Number(values['flush-at']) : undefined;
+    const first = await measure({ op: 'backfill', companyId: saved.companyId, ...(flushAt ? { flushAt } : {}) });
+    const stats = pipedrive.control.stats(domain);
+    const liveLeads = [...company.leads.values()].filter((l) => !l.is_archived && !l.is_deleted).length;
+    const metadataCalls = 3; // personFields, pipelines, stages (organizationFields only with organizations on)
+    const pdMin = pages(stats.organizations!) + pages(stats.deals!) + pages(liveLeads) + pages(stats.persons!) + metadataCalls;
+    // The same read on v1: every list at its v1 x-token-cost (lists 20, pipelines/stages 10, fields 20).
+    const v1Tokens = (pages(stats.organizations!) + pages(stats.deals!) + pages(stats.persons!)) * 20 + pages(liveLeads) * TOKEN_COST.v1Leads + 10 + 10 + 20;
+    const records = stats.organizations! + stats.deals! + liveLeads + stats.persons!;
+
+    // The Brevo minimum of the chosen write path, from the independent expectation: imports of
+    // ≤ 8 MB create every contact with its attributes in the all-contacts list, one status read
+    // per import, then the other lists in the cheaper of POST /contacts/batch (100 contacts a
+    // call) or list adds (150 a call per list); plus the attribute list read and creations.
+    const expected = expectedContacts(world);
+    let importBytes = 2;
+    let needExtra = 0;
+    const perList = new Map<number, number>();
+    for (const c of expected.values()) {
+      importBytes += Buffer.byteLength(JSON.stringify({ email: c.email, attributes: c.attributes })) + 1;
+      const extra = c.lists.filter((l) => l !== lists.all);
+      if (extra.length) needExtra++;
+      for (const l of extra) perList.set(l, (perList.get(l) ?? 0) + 1);
+    }
+    const imports = Math.max(1, Math.ceil(importBytes / (8 * 1024 * 1024)));
+    const listCalls = Math.min(Math.ceil(needExtra / 100), [...perList.values()].reduce((a, m) => a + Math.ceil(m / 150), 0));
+    const attributeSetup = first.log.filter((x) => x.path === '/contacts/attributes' || x.path.startsWith('/contacts/attributes/')).length;
+    const brevoMin = imports * 2 + listCalls + attributeSetup;
+    const contacts429 = first.log.filter((x) => x.status === 429);
+    const brevoExtra429 = extra429(
+      contacts429.filter((x) => x.family !== 'other').map((x) => x.at),
+      1000,
+    ) + extra429(contacts429.filter((x) => x.family === 'other').map((x) => x.at), 3_600_000);
+
+    console.log(`\n== backfill (first run) ==`);
+    console.log(`  wall time ${(first.r.wallMs / 1000).toFixed(1)} s (of which loading the company context ${(first.r.contextMs / 1000).toFixed(2)} s); load average ${first.loadBefore.toFixed(2)} → ${first.loadAfter.toFixed(2)}`);
+    console.log(`  records read: ${n(records)} (${n(stats.organizations!)} organizations + ${n(stats.deals!)} deals + ${n(liveLeads)} leads + ${n(stats.persons!)} persons; activities are not read: history is not replayed) → ${n(records / (first.r.wallMs / 1000))} records/s end to end`);
+    console.log(`  run result: ${JSON.stringify(first.r.result)}`);
+    console.log(`  Pipedrive requests: ${n(first.r.pipedrive.total)} vs minimum ${n(pdMin)} (Σ ⌈records/500⌉ per entity + ${metadataCalls} metadata calls) = ${ratio(first.r.pipedrive.total, pdMin)} (target ≤ 1.05×)`);
+    console.log(routeLines(first.r.pipedrive));
+    console.log(`  Pipedrive tokens (sandbox budget counter): ${n(first.tokens)} vs ${n(v1Tokens)} for the same read on v1 = ${pct(first.tokens, v1Tokens)} (target ≤ 55 %)`);
+    console.log(`  Brevo requests (sandbox request log): ${n(first.log.length)} (engine's own count ${n(first.r.brevo.total)}) vs minimum ${n(brevoMin)} = ${ratio(first.log.length, brevoMin)} (target ≤ 1.1×)`);
+    console.log(`    minimum = ${imports} import(s) of ${mb(importBytes)} + ${imports} status read(s) + ${listCalls} list calls (${n(needExtra)} contacts in lists beyond all-contacts; ${[...perList.values()].reduce((a, b) => a + b, 0)} memberships in ${perList.size} lists) + ${attributeSetup} attribute calls`);
+    console.log(routeLines(first.r.brevo));
+    console.log(`  429s: Brevo ${contacts429.length} (beyond the first of a window: ${brevoExtra429}), Pipedrive ${first.r.pipedrive.status429} (beyond the first of a 2 s window: ${extra429(first.r.pipedrive.at429, 2000)})`);
+    console.log(`  peak memory of the sync process: RSS ${mb(first.r.peakRssBytes)}, heap ${mb(first.r.peakHeapBytes)}`);
+
+    if (limits === 'real') {
+      // Lower bound: every budget must carry at least the minimum requests; after the first
+      // window (bucket) is spent, each runs at its refill rate. The budgets are independent, so
+      // the bound is the largest of them.
+      const pdPlanPer2s = 160; // growth plan, OAuth token: 160 requests per 2 s
+      const pdBound = Math.max(0, pdMin - pdPlanPer2s) / (pdPlanPer2s / 2);
+      const contactsPerS = GENERAL_TIER_POLICIES.contacts.capacity;
+      const contactsMin = brevoMin - imports; // the status reads are in the "other" family
+      const brevoContactsBound = Math.max(0, Math.ceil(contactsMin / contactsPerS) - 1);
+      const otherBound = Math.max(0, imports - 100) * 36;
+      const bound = Math.max(pdBound, brevoContactsBound, otherBound);
+      console.log(`  lower bound under real limits: ${bound.toFixed(1)} s = max(Pipedrive ${pdBound.toFixed(1)} s [(${pdMin} − ${pdPlanPer2s}) requests at 80/s], Brevo contacts ${brevoContactsBound} s [${contactsMin} requests at 10/s, the first second free], Brevo other ${otherBound} s [${imports} status reads, 100/h])`);
+      console.log(`  wall time / lower bound = ${ratio(first.r.wallMs / 1000, bound)} (target ≤ 1.3×)`);
+    }
+
+    if (!values['skip-verify']) {
+      const diffs = diffBrevo(world, expected);
+      console.log(`  Brevo state vs the independent expectation: ${expected.size} contacts expected, ${diffs.length} differences${diffs.length ? `, e.g. ${diffs.slice(0, 5).join('; ')}` : ''}`);
+    }
+
+    // ---- 2. nothing changed -------------------------------------------------------------------
+    const second = await measure({ op: 'backfill', companyId: saved.companyId, ...(flushAt ? { flushAt } : {}) });
+    console.log(`\n== second backfill, nothing changed ==`);
+    console.log(`  wall time ${(second.r.wallMs / 1000).toFixed(1)} s; Pipedrive requests ${n(second.r.pipedrive.total)}; Brevo requests ${second.log.length}, of which writes ${brevoWrites(second.log)} (target 0); peak RSS ${mb(second.r.peakRssBytes)}, heap ${mb(second.r.peakHeapBytes)}`);
+
+    // ---- 3. 1 % of persons changed, incremental run --------------------------------------------
+    const editable = [...company.persons.values()].filter((p) => !p.is_deleted && p.emails.length > 0);
+    const changeCount = Math.max(1, Math.round(persons / 100));
+    for (let i = 0; i < changeCount; i++) {
+      const p = editable[Math.floor((i * editable.length) / changeCount)]!;
+      pipedrive.control.editPerson(domain, p.id, { first_name: `Changed${i}` });
+    }
+    const inc = await measure({ op: 'incremental', companyId: saved.companyId });
+    console.log(`\n== incremental run after changing ${n(changeCount)} persons (1 %) ==`);
+    console.log(`  wall time ${(inc.r.wallMs / 1000).toFixed(1)} s; result ${JSON.stringify(inc.r.result)}`);
+    console.log(`  Pipedrive requests ${n(inc.r.pipedrive.total)} (${n(inc.tokens)} tokens); minimum ${pages(changeCount) + 3 + 3} (⌈changed/500⌉ person pages + one page each of organizations, deals, activities + ${metadataCalls} metadata)`);
+    console.log(routeLines(inc.r.pipedrive));
+    console.log(`  Brevo requests ${inc.log.length} (writes ${brevoWrites(inc.log)}); minimum ${Math.ceil(changeCount / 100) + 1} (⌈changed/100⌉ batch updates + the attribute list read)`);
+    console.log(routeLines(inc.r.brevo));
+    if (!values['skip-verify']) {
+      const diffs = diffBrevo(world, expectedContacts(world));
+      console.log(`  Brevo state vs the independent expectation after the change: ${diffs.length} differences${diffs.length ? `, e.g. ${diffs.slice(0, 5).join('; ')}` : ''}`);
+    }
+
+    // ---- 4. organizations → companies, on a sample --------------------------------------------
+    const sample = Math.min(Number(values['org-sample']), stats.organizations!);
+    if (sample > 0) {
+      await saveSyncConfig(prisma(), saved.companyId, { ...baseConfig, sync: { ...baseConfig.sync, organizations: true } });
+      if (limits === 'real') brevo.control.setRateLimits('off');
+      const orgs = await measure({ op: 'organizations', companyId: saved.companyId, sample });
+      const companyCalls = orgs.log.filter((x) => x.path.startsWith('/companies')).length;
+      console.log(`\n== organizations → Brevo companies (sample of ${n(sample)}, Brevo limits off for this part) ==`);
+      console.log(`  ${n(companyCalls)} company requests for ${n(sample)} organizations (${(companyCalls / sample).toFixed(2)} per organization) in ${(orgs.r.wallMs / 1000).toFixed(1)} s = ${n(sample / (orgs.r.wallMs / 1000))} organizations/s; result ${JSON.stringify(orgs.r.result)}`);
+      console.log(`  all ${n(stats.organizations!)} organizations under Brevo's general-plan limit of 100 company requests/hour: at least ${((stats.organizations! * (companyCalls / sample)) / 100).toFixed(0)} hours`);
+    }
+  } finally {
+    for (const c of cleanups) await c().catch((e: unknown) => console.error('cleanup failed:', e));
+  }
+  const [end1] = os.loadavg();
+  console.log(`\nload average at the end: ${end1?.toFixed(2)}`);
+}
+
+if (process.env.BENCH_CHILD) {
+  runChild(JSON.parse(process.env.BENCH_CHILD) as ChildJob).catch((e: unknown) => {
+    console.error(e);
+    process.exit(1);
+  });
+} else {
+  main().catch((e: unknown) => {
+    console.error(e);
+    process.exitCode = 1;
+  });
+}
