@@ -1,7 +1,7 @@
 /**
  * Webhook ingest throughput through the real Next.js production server.
  *
- *   npx tsx --conditions=react-server scripts/bench-webhooks.ts [--rate=300] [--seconds=60] [--skip-build] [--keep] [--cpu-prof]
+ *   npx tsx --conditions=react-server scripts/bench-webhooks.ts [--rate=300] [--seconds=60] [--sequential=500] [--skip-build] [--keep] [--cpu-prof]
  *
  * Builds the app into .next-bench (unless --skip-build and a build is there), creates a fresh
  * database on DATABASE_URL's server (or an embedded one), seeds one company with webhook
@@ -9,7 +9,9 @@
  * deliveries at a fixed rate from an in-process, open-loop load generator (bounded in-flight,
  * loopback only). Bodies are real sandbox deliveries with fresh event ids; 2% are replays of
  * earlier deliveries, as Pipedrive's retries would be. Prints the achieved rate, acknowledgement
- * latency percentiles, lost events (rows and jobs vs. acknowledged) and the server's peak RSS.
+ * latency percentiles, lost events (rows and jobs vs. acknowledged) and the server's peak RSS,
+ * its CPU time per request and the machine's load average (other work competes for the cores).
+ * Before the load, --sequential requests are sent one at a time: latency without any queueing.
  */
 import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
 import { randomBytes, randomUUID } from 'node:crypto';
@@ -28,6 +30,7 @@ const RATE = Number(args.get('rate') ?? 300);
 const SECONDS = Number(args.get('seconds') ?? 60);
 const MAX_IN_FLIGHT = 256;
 const REPLAY_SHARE = 0.02;
+const SEQUENTIAL = Number(args.get('sequential') ?? 500);
 const DIST_DIR = '.next-bench';
 
 function freePort(): Promise<number> {
@@ -222,6 +225,17 @@ async function main(): Promise<void> {
       const r = await post(makeBody(-1 - i));
       if (r.status !== 200) throw new Error(`warm-up request answered ${r.status}: ${JSON.stringify(r.json)}`);
     }
+    // One request at a time: the acknowledgement latency with no queueing at all.
+    const sequential: number[] = [];
+    let sequentialAccepted = 0;
+    for (let i = 0; i < SEQUENTIAL; i++) {
+      const s = performance.now();
+      const r = await post(makeBody(-1000 - i));
+      sequential.push(performance.now() - s);
+      if (r.status !== 200) throw new Error(`sequential request answered ${r.status}: ${JSON.stringify(r.json)}`);
+      if (!r.json.duplicate) sequentialAccepted++;
+    }
+    sequential.sort((a, b) => a - b);
     const warmRows = Number((await sql.query<{ n: string }>('SELECT count(*) AS n FROM webhook_events')).rows[0]!.n);
 
     const latencies: number[] = [];
@@ -278,6 +292,7 @@ async function main(): Promise<void> {
     const sorted = [...latencies].sort((a, b) => a - b);
     const completed = latencies.length;
     const result = {
+      sequential: { requests: SEQUENTIAL, accepted: sequentialAccepted, p50: +percentile(sequential, 50).toFixed(2), p95: +percentile(sequential, 95).toFixed(2), p99: +percentile(sequential, 99).toFixed(2) },
       targetRate: RATE,
       seconds: SECONDS,
       requests: completed,

@@ -84,8 +84,8 @@ export async function ingestPipedriveWebhook(req: IngestRequest): Promise<Ingest
   const declaredTooLarge = declared !== undefined && declared > MAX_WEBHOOK_BODY_BYTES;
   const body = declaredTooLarge ? { text: '', bytes: declared, tooLarge: true } : await readLimited(req.body, MAX_WEBHOOK_BODY_BYTES);
 
-  const reject = async (status: number, code: string, reason: string, message: string, field?: string): Promise<IngestResponse> => {
-    await recordWebhookRejection({ companyId, path: req.path, statusCode: status, reason, body: body.text });
+  const reject = async (status: number, code: string, reason: string, message: string, field?: string, company = companyId): Promise<IngestResponse> => {
+    await recordWebhookRejection({ companyId: company, path: req.path, statusCode: status, reason, body: body.text });
     log.info({ companyId, status, code, field }, 'webhook delivery refused');
     return refuse(status, code, message, field);
   };
@@ -135,7 +135,7 @@ export async function ingestPipedriveWebhook(req: IngestRequest): Promise<Ingest
     if ((err as { code?: string }).code === '23503') {
       // The company was deleted (uninstalled) after its credentials were cached.
       forgetIngestIdentity(companyId!);
-      return reject(401, 'unauthorized', 'company deleted', UNAUTHORIZED);
+      return reject(401, 'unauthorized', 'company deleted', UNAUTHORIZED, undefined, null);
     }
     log.error({ err, companyId, eventId: event.eventId }, 'could not store a webhook event');
     return refuse(503, 'unavailable', UNAVAILABLE);

@@ -259,6 +259,25 @@ describe('webhook ingest', () => {
     expect(await unknown.json()).toEqual(await wrong.json());
   });
 
+  it('a company uninstalled while its credentials are cached: 401, recorded without the company, nothing stored', async () => {
+    const { ensureWebhookCredentials } = await import('@/lib/webhooks/webhook-credentials');
+    const gone = await m.prisma.prisma().company.create({ data: { pipedriveCompanyId: 424242, name: 'Leaving', companyDomain: 'leaving', apiDomain: 'http://127.0.0.1:9' } });
+    const c = await ensureWebhookCredentials(gone.id);
+    const sample = sandbox.control.deliveries().find((d) => (d.body as { meta?: { version?: string } }).meta?.version === '2.0')!.body as { meta: Record<string, unknown> };
+    const send = () =>
+      fetch(hookUrl(gone.id), { method: 'POST', headers: { authorization: basic(c.username, c.password) }, body: JSON.stringify({ ...sample, meta: { ...sample.meta, id: randomUUID(), company_id: '424242' } }) });
+    expect((await send()).status).toBe(200);
+    await m.prisma.prisma().company.delete({ where: { id: gone.id } });
+    const r0 = await count('webhook_rejections WHERE company_id IS NULL AND reason = $1', ['company deleted']);
+    const res = await send();
+    expect(res.status).toBe(401);
+    expect(await res.json()).toMatchObject({ error: { code: 'unauthorized' } });
+    expect(await count('webhook_rejections WHERE company_id IS NULL AND reason = $1', ['company deleted'])).toBe(r0 + 1);
+    expect(await count('webhook_events WHERE company_id = $1', [gone.id])).toBe(0);
+    // The cache entry is gone: the next attempt does not even reach the insert.
+    expect((await send()).status).toBe(401);
+  });
+
   it('1,000 malformed, unauthenticated, oversized or wrong-typed requests: never a 5xx, each refused clearly and recorded, and the server keeps answering', async () => {
     const sample = sandbox.control.deliveries().find((d) => d.outcome === 'delivered' && (d.body as { meta?: { entity?: string; version?: string } }).meta?.entity === 'person' && (d.body as { meta: { version?: string } }).meta.version === '2.0')!.body as {
       meta: Record<string, unknown>;
@@ -357,7 +376,10 @@ describe('webhook ingest', () => {
     try {
       const fetched = (await queue.raw.fetch('webhook.process', { batchSize: 1000 })) ?? [];
       const ids = await sql.query<{ id: string }>(`SELECT id::text FROM webhook_events WHERE company_id = $1 AND status = 'received'`, [companyId]);
-      expect(fetched.map((j) => webhookProcessPayloadSchema.parse(j.data).webhookEventId).sort()).toEqual(ids.rows.map((r) => r.id).sort());
+      const payloads = fetched.map((j) => webhookProcessPayloadSchema.parse(j.data));
+      // (The uninstalled company's job stays behind; its event went with the company and the processor skips it.)
+      expect(payloads.filter((p) => p.companyId === companyId).map((p) => p.webhookEventId).sort()).toEqual(ids.rows.map((r) => r.id).sort());
+      expect(payloads.filter((p) => p.companyId !== companyId)).toHaveLength(1);
       await queue.raw.complete('webhook.process', fetched.map((j) => j.id));
       expect(await count(`pgboss.job WHERE name = 'webhook.process' AND state = 'completed'`)).toBe(fetched.length);
     } finally {
