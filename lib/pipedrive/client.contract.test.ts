@@ -14,7 +14,7 @@ if (!specs.available) console.warn(`Pipedrive client contract tests skipped: no 
 const CLIENT_METHODS = [
   'persons', 'personPages', 'organizations', 'organizationPages', 'deals', 'dealPages', 'activities', 'activityPages', 'pipelines', 'stages', 'fields',
   'getPerson', 'getOrganization', 'getDeal', 'getActivity', 'searchPersons', 'updatePerson', 'createPerson', 'deletePerson', 'createActivity',
-  'archivedDeals', 'leads', 'getLead', 'leadLabels', 'recents', 'me', 'listWebhooks', 'createWebhook', 'deleteWebhook', 'mergePersons',
+  'archivedDeals', 'leads', 'getLead', 'leadLabels', 'recents', 'me', 'listWebhooks', 'createWebhook', 'deleteWebhook', 'mergePersons', 'mergeOrganizations',
 ] as const;
 
 // Compiling the spec schemas is slow on a loaded machine: allow 30 s per test.
@@ -94,6 +94,7 @@ describe.skipIf(!specs.available)('every request the client sends and every answ
     await call('updatePerson', cl.updatePerson(p.id, { marketing_status: 'unsubscribed', name: 'Con Tract', custom_fields: {} }));
     await call('createActivity', cl.createActivity({ subject: 'Clicked link', type: 'email', participants: [{ person_id: p.id, primary: true }], due_date: '2026-01-02', due_time: '10:00', duration: '00:15', done: true, note: 'from Brevo' }));
     await call('mergePersons', cl.mergePersons(p.id, 1));
+    await call('mergeOrganizations', cl.mergeOrganizations(2, 1));
     await call('deletePerson', cl.deletePerson(2));
     await drain('leads', cl.leads({ updatedSince: since }));
     expect((await drain('archivedDeals', cl.archivedDeals({ sortBy: 'update_time' }))).length).toBeGreaterThan(0);

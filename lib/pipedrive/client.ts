@@ -476,6 +476,11 @@ export class PipedriveClient {
     await this.send({ operation: `delete webhook ${id}`, method: 'DELETE', path: `/api/v1/webhooks/${id}`, cost: TOKEN_COST.v1WebhookDelete, schema: z.object({ success: z.literal(true) }) });
   }
 
+  /** Merges organization `fromId` into `intoId`; its persons and deals move to the survivor. */
+  async mergeOrganizations(fromId: number, intoId: number): Promise<{ id: number }> {
+    return (await this.send({ operation: `merge organization ${fromId}`, method: 'PUT', path: `/api/v1/organizations/${fromId}/merge`, body: { merge_with_id: intoId }, cost: TOKEN_COST.v1Merge, schema: v1ItemSchema(z.object({ id: z.number().int() })) })).data;
+  }
+
   /** Merges person `fromId` into `intoId` (the survivor wins conflicts). */
   async mergePersons(fromId: number, intoId: number): Promise<{ id: number }> {
     return (await this.send({ operation: `merge person ${fromId}`, method: 'PUT', path: `/api/v1/persons/${fromId}/merge`, body: { merge_with_id: intoId }, cost: TOKEN_COST.v1Merge, schema: v1ItemSchema(z.object({ id: z.number().int() }).loose()) })).data;

@@ -282,6 +282,12 @@ export function v1Routes(): ApiRoute[] {
     return ok({ ...personV1(survivor, ctx.company), merge_what_id: Number(req.params.id) });
   } });
 
+  add({ method: 'PUT', path: '/v1/organizations/:id/merge', operationId: 'mergeOrganizations', cost: 40, scopes: ['contacts:full'], handler: (req, ctx) => {
+    const input = parseOr400(z.object({ merge_with_id: z.coerce.number().int().positive() }), body(req));
+    const survivor = ctx.company.mergeOrganizations(Number(req.params.id), input.merge_with_id, ctx.change);
+    return ok({ id: survivor.id });
+  } });
+
   routes.push(
     fieldsV1Route('person', '/v1/personFields', 'getPersonFields', ['contacts:read', 'contacts:full', 'admin']),
     fieldsV1Route('organization', '/v1/organizationFields', 'getOrganizationFields', ['contacts:read', 'contacts:full', 'admin']),

@@ -114,6 +114,17 @@ describe('v2 writes', () => {
     expect((await send('PATCH', `/api/v2/deals/${d.id}`, { is_archived: false })).body.data.is_archived).toBe(false);
   });
 
+  it('merges organizations: persons and deals move to the survivor', async () => {
+    const c = sb.control.company('alpha');
+    const [a, b] = [...c.organizations.values()].filter((o) => !o.is_deleted);
+    const movedPersons = [...c.persons.values()].filter((p) => p.org_id === a!.id && !p.is_deleted).map((p) => p.id);
+    const r = await send('PUT', `/v1/organizations/${a!.id}/merge`, { merge_with_id: b!.id });
+    expect(r.body).toEqual({ success: true, data: { id: b!.id } });
+    expect(c.organizations.get(a!.id)!.is_deleted).toBe(true);
+    expect(movedPersons.every((id) => c.persons.get(id)!.org_id === b!.id)).toBe(true);
+    expect([...c.deals.values()].some((d) => d.org_id === a!.id && !d.is_deleted)).toBe(false);
+  });
+
   it('moves a deal to another stage and records stage_change_time', async () => {
     const stages = (await get('/api/v2/stages')).body.data as { id: number; pipeline_id: number }[];
     const deal = (await get('/api/v2/deals?limit=1')).body.data[0];

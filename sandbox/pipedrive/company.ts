@@ -214,6 +214,27 @@ export class SandboxCompany {
     return survivor;
   }
 
+  /** Merges organization `fromId` into `intoId` (PUT /v1/organizations/{id}/merge); persons, deals, activities and leads move over. */
+  mergeOrganizations(fromId: number, intoId: number, ctx: ChangeContext): OrganizationRec {
+    if (fromId === intoId) throw new SandboxError(400, 'Cannot merge an organization with itself');
+    const from = this.organizations.get(fromId);
+    const into = this.organizations.get(intoId);
+    if (!from || from.is_deleted || !into || into.is_deleted) throw new SandboxError(404, 'Entity was not found', 'Object was not found.');
+    this.moveRelations('organization', fromId, intoId, ctx);
+    this.deleteIn('organization', this.organizations, fromId, ctx, { mergedToId: String(intoId) });
+    return this.updateIn(
+      'organization',
+      this.organizations,
+      intoId,
+      (o) => {
+        o.address ??= from.address;
+        for (const [k, v] of Object.entries(from.custom_fields)) if (o.custom_fields[k] == null && v != null) o.custom_fields[k] = v;
+      },
+      ctx,
+      { mergedFromId: String(fromId) },
+    );
+  }
+
   private moveRelations(kind: 'person' | 'organization', fromId: number, intoId: number, ctx: ChangeContext): void {
     const key = kind === 'person' ? 'person_id' : 'org_id';
     for (const d of this.deals.values()) {

@@ -96,6 +96,7 @@ describe.skipIf(!specs.available)('sandbox responses match the official OpenAPI 
       'POST /v1/webhooks': () => ({ path: '/v1/webhooks', body: { subscription_url: 'https://hooks.example.com/pd', event_action: '*', event_object: 'person', name: 'contract hook', version: '2.0' }, status: 201 }),
       'DELETE /v1/webhooks/:id': () => ({ path: `/v1/webhooks/${webhookId}` }),
       'PUT /v1/persons/:id/merge': () => ({ path: `/v1/persons/${sb.control.createPerson('contract', { name: 'Twin', emails: ['twin@example.com'] }).id}/merge`, body: { merge_with_id: scratchPerson } }),
+      'PUT /v1/organizations/:id/merge': () => ({ path: `/v1/organizations/${c.createOrganization({ name: 'Org Twin', owner_id: co.adminUserId, visible_to: 3, address: null, label_ids: [], custom_fields: {} }, { userId: co.adminUserId, source: 'app' }).id}/merge`, body: { merge_with_id: scratchOrg } }),
       'GET /v1/personFields': () => ({ path: '/v1/personFields?limit=4' }),
       'GET /v1/organizationFields': () => ({ path: '/v1/organizationFields' }),
       'GET /v1/dealFields': () => ({ path: '/v1/dealFields' }),

@@ -56,6 +56,7 @@ export function controlRouter(control: PipedriveControl): Router {
   post('/_control/ui/edit-person', domainBody.extend({ id: z.number().int(), edit: personEditSchema, ...userOpt }), (b) => control.editPerson(b.domain, b.id, b.edit, b.userId));
   post('/_control/ui/delete-person', domainBody.extend({ id: z.number().int(), ...userOpt }), (b) => control.deletePerson(b.domain, b.id, b.userId));
   post('/_control/ui/merge-persons', domainBody.extend({ fromId: z.number().int(), intoId: z.number().int(), ...userOpt }), (b) => control.mergePersons(b.domain, b.fromId, b.intoId, b.userId));
+  post('/_control/ui/merge-organizations', domainBody.extend({ fromId: z.number().int(), intoId: z.number().int(), ...userOpt }), (b) => control.mergeOrganizations(b.domain, b.fromId, b.intoId, b.userId));
   post('/_control/ui/log-activity', domainBody.extend({ subject: z.string(), type: z.string().optional(), dealId: z.number().int().optional(), personId: z.number().int().optional(), done: z.boolean().optional(), ...userOpt }), (b) => control.logActivity(b.domain, b, b.userId));
 
   post('/_control/clock/advance', z.object({ ms: z.number().nonnegative() }), async (b) => ({ now: await control.advanceClock(b.ms) }));

@@ -4,7 +4,7 @@ import type { SandboxClock } from '../shared/clock';
 import { SandboxCompany, SandboxError, type ChangeContext } from './company';
 import { FaultInjector, type FaultRule, type FaultRuleInput } from './faults';
 import { seedCompany, seedOptionsSchema, type SeedOptions, type SeedSummary } from './generator';
-import type { ActivityRec, ContactValue, DealRec, PersonRec, Plan, WebhookRec } from './model';
+import type { ActivityRec, ContactValue, DealRec, OrganizationRec, PersonRec, Plan, WebhookRec } from './model';
 import { OAuthState, registerAppSchema, type OAuthApp, type TokenSet } from './oauth-server';
 import { RateLimitState, type RateLimitConfig } from './rate-limits';
 import { WebhookDispatcher, type DeliveryAttempt } from './webhook-dispatcher';
@@ -254,6 +254,11 @@ export class PipedriveControl {
   mergePersons(domain: string, fromId: number, intoId: number, userId?: number): PersonRec {
     const c = this.company(domain);
     return c.mergePersons(fromId, intoId, this.uiCtx(c, userId));
+  }
+
+  mergeOrganizations(domain: string, fromId: number, intoId: number, userId?: number): OrganizationRec {
+    const c = this.company(domain);
+    return c.mergeOrganizations(fromId, intoId, this.uiCtx(c, userId));
   }
 
   logActivity(domain: string, input: { subject: string; type?: string; dealId?: number; personId?: number; done?: boolean; note?: string }, userId?: number): ActivityRec {
