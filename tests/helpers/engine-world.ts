@@ -19,10 +19,10 @@ export interface EngineWorld {
   close(): Promise<void>;
 }
 
-export async function createEngineWorld(seed: SeedOptions, opts: { domain?: string; rateLimits?: 'off' | 'real' | 'tight' } = {}): Promise<EngineWorld> {
+export async function createEngineWorld(seed: SeedOptions, opts: { domain?: string; rateLimits?: 'off' | 'real' | 'tight'; brevoHangMs?: number } = {}): Promise<EngineWorld> {
   const db = await createTestDatabase();
   const pipedrive = await startPipedriveSandbox({ rateLimits: opts.rateLimits ?? 'off' });
-  const brevo = await startBrevoSandbox({ rateLimits: opts.rateLimits ?? 'off' });
+  const brevo = await startBrevoSandbox({ rateLimits: opts.rateLimits ?? 'off', ...(opts.brevoHangMs ? { hangMs: opts.brevoHangMs } : {}) });
   const app = pipedrive.control.registerApp({ name: 'Pipebridge test', redirectUri: 'http://127.0.0.1:9/api/auth/callback/pipedrive' });
   useAppEnv(db.url, { PIPEDRIVE_CLIENT_ID: app.clientId, PIPEDRIVE_CLIENT_SECRET: app.clientSecret, PIPEDRIVE_OAUTH_URL: pipedrive.url, BREVO_API_URL: `${brevo.url}/v3` });
   const domain = opts.domain ?? 'engine-co';
