@@ -96,6 +96,15 @@ describe('v2 writes', () => {
     expect((await get(`/api/v2/persons/${id}`)).status).toBe(404);
   });
 
+  it('answers errors with the standard envelope', async () => {
+    const notFound = await get('/api/v2/persons/999999');
+    expect(notFound.status).toBe(404);
+    expect(notFound.body).toEqual({ success: false, error: 'Entity was not found', error_info: 'Object was not found.', data: null, additional_data: null });
+    const bad = await send('POST', '/api/v2/deals', { value: 'lots' });
+    expect(bad.status).toBe(400);
+    expect(bad.body).toMatchObject({ success: false, error: expect.stringContaining('value') as string, data: null, additional_data: null });
+  });
+
   it('is strict about types and custom field values', async () => {
     expect((await send('POST', '/api/v2/persons', { name: 'X', owner_id: '1' })).status).toBe(400);
     const enumField = sb.control.company('alpha').fields.person.find((f) => f.field_type === 'enum')!;
