@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { BrevoError } from '../brevo/brevo-error';
 import { prisma } from '../db/prisma';
 import { childLogger } from '../log';
 import { planPersonRemoval, planWebhookEvents } from '../sync';
@@ -282,8 +283,30 @@ async function applyOne(ctx: CompanyContext, delivery: StoredDelivery, ourUsers:
       break;
   }
   // An echo leaves the app's memory up to date (above) but writes nothing to Brevo.
-  if (!echo && affected.size > 0 && ctx.config.sync.persons) await syncPersonsById(ctx, [...affected], null);
+  if (!echo && affected.size > 0 && ctx.config.sync.persons) await syncPersonsExclusively(ctx, [...affected]);
   await queueEvents(ctx.db, ctx.companyId, events);
+}
+
+/**
+ * Re-plans persons' contacts with no other worker planning the same persons meanwhile. Two deals
+ * of one person changed at once are applied by two workers; without this, the one that read the
+ * deals first could write its older list set last.
+ */
+async function syncPersonsExclusively(ctx: CompanyContext, personIds: readonly number[]): Promise<void> {
+  const keys = [...new Set(personIds)].sort((a, b) => a - b).map((id) => `${ctx.companyId}:contact:${id}`);
+  const client = await ctx.db.connect();
+  let broken = false;
+  try {
+    // Taken in id order, so two workers with overlapping persons cannot deadlock.
+    for (const key of keys) await client.query('SELECT pg_advisory_lock(hashtextextended($1, 0))', [key]);
+    try {
+      await syncPersonsById(ctx, personIds, null);
+    } finally {
+      for (const key of keys) await client.query('SELECT pg_advisory_unlock(hashtextextended($1, 0))', [key]).catch(() => (broken = true));
+    }
+  } finally {
+    client.release(broken);
+  }
 }
 
 /** The person's contact link when the app wrote a contact and has not let go of it. */
@@ -297,7 +320,13 @@ async function liveContactLink(ctx: CompanyContext, personId: string): Promise<{
 }
 
 async function detachContact(ctx: CompanyContext, personId: number, extId: string, unlinkListIds: readonly number[]): Promise<void> {
-  if (unlinkListIds.length) await ctx.brevo.updateContact(extId, { unlinkListIds: [...unlinkListIds] }, 'ext_id');
+  try {
+    if (unlinkListIds.length) await ctx.brevo.updateContact(extId, { unlinkListIds: [...unlinkListIds] }, 'ext_id');
+  } catch (err) {
+    // No contact under this ext_id any more (deleted in Brevo, or a merge survivor's sync already
+    // took it over by email): there is nothing left to detach.
+    if (!(err instanceof BrevoError && err.kind === 'not_found')) throw err;
+  }
   await ctx.db.query(`UPDATE record_links SET list_ids = '{}', last_hash = NULL, deleted_at = now(), updated_at = now() WHERE company_id = $1 AND object = 'person' AND pipedrive_id = $2`, [ctx.companyId, String(personId)]);
 }
 
@@ -322,7 +351,7 @@ async function applyRemoval(ctx: CompanyContext, op: ReturnType<typeof planPerso
         // go on for deals that now belong to the survivor.
         await detachContact(ctx, op.fromPersonId, op.fromExtId, [...new Set(linkedLists)].sort((a, b) => a - b));
       }
-      await syncPersonsById(ctx, [op.toPersonId], null);
+      await syncPersonsExclusively(ctx, [op.toPersonId]);
       return;
     }
     default:
