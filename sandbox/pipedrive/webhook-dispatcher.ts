@@ -11,6 +11,8 @@ export const DELIVERY_TIMEOUT_MS = 10_000;
 export const BAN_THRESHOLD = 10;
 export const BAN_MS = 30 * 60_000;
 export const DELETE_AFTER_FAILING_MS = 3 * 864e5;
+/** The inspection log keeps the most recent attempts only, so a long demo does not grow without bound. */
+const LOG_LIMIT = 20_000;
 
 export interface DeliveryAttempt {
   eventId: string;
@@ -52,7 +54,7 @@ function matches(w: WebhookRec, e: ChangeEvent): boolean {
 export class WebhookDispatcher {
   private queue: Pending[] = [];
   private inFlight = new Set<InFlight>();
-  readonly log: DeliveryAttempt[] = [];
+  private readonly attempts: DeliveryAttempt[] = [];
   private timer: NodeJS.Timeout | undefined;
 
   constructor(
@@ -120,7 +122,7 @@ export class WebhookDispatcher {
     const now = this.clock.now();
     if (w.banned_until !== null && w.banned_until > now) {
       // During a ban the event is lost, and no retries are kept.
-      this.log.push({ eventId, webhookId: w.id, url: w.subscription_url, attempt: 1, at: now, outcome: 'dropped_banned', httpStatus: null, body: build(1) });
+      this.record({ eventId, webhookId: w.id, url: w.subscription_url, attempt: 1, at: now, outcome: 'dropped_banned', httpStatus: null, body: build(1) });
       return;
     }
     this.queue.push({ eventId, webhookId: w.id, companyId: company.id, attempt: 1, dueAt: now, build });
@@ -168,7 +170,7 @@ export class WebhookDispatcher {
 
   private settle(company: SandboxCompany, w: WebhookRec, p: Pending, body: Record<string, unknown>, outcome: 'delivered' | 'failed' | 'timeout', status: number | null): void {
     const now = this.clock.now();
-    this.log.push({ eventId: p.eventId, webhookId: w.id, url: w.subscription_url, attempt: p.attempt, at: now, outcome, httpStatus: status, body });
+    this.record({ eventId: p.eventId, webhookId: w.id, url: w.subscription_url, attempt: p.attempt, at: now, outcome, httpStatus: status, body });
     w.last_delivery_time = now;
     w.last_http_status = status;
     if (outcome === 'delivered') {
@@ -194,6 +196,15 @@ export class WebhookDispatcher {
     }
     const delay = RETRY_DELAYS_MS[p.attempt - 1];
     if (delay !== undefined) this.queue.push({ ...p, attempt: p.attempt + 1, dueAt: now + delay });
+  }
+
+  private record(a: DeliveryAttempt): void {
+    this.attempts.push(a);
+    if (this.attempts.length > LOG_LIMIT) this.attempts.splice(0, this.attempts.length - LOG_LIMIT);
+  }
+
+  get log(): readonly DeliveryAttempt[] {
+    return this.attempts;
   }
 
   pendingCount(): number {
