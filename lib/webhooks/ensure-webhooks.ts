@@ -81,6 +81,7 @@ export async function ensureWebhooks(companyId: string): Promise<EnsureWebhooksR
     }
 
     const created: number[] = [];
+    let failure: unknown;
     for (const object of missing) {
       try {
         const w = await client.createWebhook({
@@ -95,13 +96,16 @@ export async function ensureWebhooks(companyId: string): Promise<EnsureWebhooksR
         keep.set(object, w);
         created.push(w.id);
       } catch (err) {
-        if (err instanceof PipedriveError && err.status === 422) {
-          throw new AppError('webhook_limit', `Pipedrive refused a new webhook because its limit of ${MAX_WEBHOOKS_PER_USER} per user is reached. Remove unused webhooks in Pipedrive (Tools and apps → Webhooks), then retry.`, 409);
-        }
-        throw err;
+        // The app only sees its own webhooks, but the limit counts every webhook of the user.
+        failure =
+          err instanceof PipedriveError && err.status === 422
+            ? new AppError('webhook_limit', `Pipedrive refused a new webhook because the user's limit of ${MAX_WEBHOOKS_PER_USER} webhooks is reached (webhooks made in Pipedrive or by other apps count too). Remove unused webhooks in Pipedrive (Tools and apps → Webhooks), then retry.`, 409)
+            : err;
+        break;
       }
     }
 
+    // Mirrored even after a failure, so webhooks created before it are known (and reused next time).
     const kept = [...keep.entries()];
     const db = prisma();
     await db.$transaction([
@@ -116,6 +120,7 @@ export async function ensureWebhooks(companyId: string): Promise<EnsureWebhooksR
     ]);
     // The ingest caches credentials for a minute; they may have just been generated.
     forgetIngestIdentity(companyId);
+    if (failure) throw failure;
     if (created.length || removed.length) log.info({ companyId, created, removed }, 'webhooks repaired');
     return { url, webhooks: Object.fromEntries(kept.map(([o, w]) => [o, w.id])) as Record<SyncedWebhookObject, number>, created, removed };
   });

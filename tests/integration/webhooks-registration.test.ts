@@ -203,6 +203,26 @@ describe('webhook registration', () => {
     expect((await m.ensure.ensureWebhooks(fits.companyId)).created).toEqual([]);
   });
 
+  it("Pipedrive's own 422 (webhooks the app cannot see fill the user's 40) gives the same clear error, and what was created is remembered", async () => {
+    const { co, companyId } = await install('reg-hidden-full');
+    // 37 webhooks made with the admin's API token: they count toward the admin's 40 but are not listed to the app.
+    for (let i = 0; i < 37; i++) await foreignWebhook(co, { subscription_url: `https://elsewhere.example/${i}`, event_action: '*', event_object: 'note' });
+    const err = await m.ensure.ensureWebhooks(companyId).catch((e: unknown) => e);
+    expect(err).toBeInstanceOf(m.errors.AppError);
+    expect((err as Error).message).toMatch(/limit of 40 webhooks is reached.*other apps count too.*Remove unused webhooks/);
+    const ours = hooks(co.domain).filter((w) => w.type === 'application');
+    expect(ours).toHaveLength(3);
+    const regs = await m.prisma.prisma().webhookRegistration.findMany({ where: { companyId } });
+    expect(regs.map((r) => r.pipedriveWebhookId).sort((a, b) => a - b)).toEqual(ours.map((w) => w.id));
+    // Room is made: the next run reuses the 3 and adds the 2 missing.
+    for (const w of hooks(co.domain).filter((x) => x.type === 'general').slice(0, 2)) {
+      await fetch(`${co.apiDomain}/api/v1/webhooks/${w.id}`, { method: 'DELETE', headers: { 'x-api-token': co.apiToken } });
+    }
+    const again = await m.ensure.ensureWebhooks(companyId);
+    expect(again.created).toHaveLength(2);
+    expect(hooks(co.domain).filter((w) => w.type === 'application')).toHaveLength(5);
+  });
+
   it('removeWebhooks deletes every subscription on the company URL and its registrations, and nothing else', async () => {
     const { co, companyId } = await install('reg-remove');
     const other = await install('reg-remove-other');
