@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { pgPool } from '../db/pool';
 import { prisma } from '../db/prisma';
 import { defineJob, PermanentJobError } from '../jobs/define-job';
 import { childLogger } from '../log';
@@ -16,22 +17,55 @@ async function failRun(runId: string | undefined, err: unknown): Promise<never> 
   throw err;
 }
 
+/** Ends a backfill slice at a checkpoint; the next slice is a new job that resumes there. */
+class SliceEnded extends Error {}
+
+/**
+ * A backfill runs in slices of a few minutes, each a job of its own that resumes from the run's
+ * checkpoint: a worker that dies loses at most one slice, and its job expires (and is retried)
+ * within minutes instead of hours. A per-run advisory lock keeps two slices from ever running
+ * at once, even if a stalled one and its replacement meet.
+ */
+export const BACKFILL_SLICE_MS = 3 * 60_000;
+
 export const backfillJob = defineJob({
   name: 'sync.backfill',
-  schema: z.object({ companyId: z.uuid(), runId: z.uuid() }),
+  schema: z.object({
+    companyId: z.uuid(),
+    runId: z.uuid(),
+    sliceMs: z.number().int().positive().optional(),
+    /** Batch sizes; defaults suit production, tests and benchmarks use smaller ones. */
+    tuning: z.object({ pageSize: z.number().int().min(1).max(500), flushAt: z.number().int().min(1), importThreshold: z.number().int().min(1) }).partial().optional(),
+  }),
   retry: { limit: 8, delaySeconds: 30 },
-  // A backfill of a large company takes long; a crash leaves a checkpoint to resume from.
-  expireInSeconds: 6 * 3600,
-  handler: async ({ companyId, runId }) => {
+  expireInSeconds: 15 * 60,
+  handler: async ({ companyId, runId, sliceMs, tuning }) => {
+    const lock = await pgPool().connect();
     try {
+      const got = await lock.query<{ ok: boolean }>('SELECT pg_try_advisory_lock(hashtext($1)) AS ok', [`backfill:${runId}`]);
+      if (!got.rows[0]?.ok) return; // another slice of this run is running
+      const deadline = Date.now() + (sliceMs ?? BACKFILL_SLICE_MS);
       const ctx = await loadCompanyContext(companyId);
-      await runBackfill(ctx, runId);
+      await runBackfill(ctx, runId, {
+        ...tuning,
+        afterCheckpoint: () => {
+          if (Date.now() > deadline) throw new SliceEnded('slice ended');
+        },
+      });
     } catch (err) {
+      if (err instanceof SliceEnded) {
+        const { jobSender } = await import('../jobs/runtime');
+        await (await jobSender()).enqueue(backfillJob, { companyId, runId, ...(sliceMs ? { sliceMs } : {}), ...(tuning ? { tuning } : {}) });
+        return;
+      }
       log.warn({ err, companyId, runId }, 'backfill attempt failed');
       if (err instanceof SyncUnavailableError) await failRun(runId, err);
       // Transient: the run stays "running" with its checkpoint; the retry resumes it.
       await prisma().syncRun.updateMany({ where: { id: runId }, data: { error: (err as Error).message } });
       throw err;
+    } finally {
+      await lock.query('SELECT pg_advisory_unlock_all()').catch(() => undefined);
+      lock.release();
     }
   },
 });

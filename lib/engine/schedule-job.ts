@@ -2,6 +2,7 @@ import { z } from 'zod';
 import { prisma } from '../db/prisma';
 import { defineJob } from '../jobs/define-job';
 import { childLogger } from '../log';
+import { rescueStalledBackfills } from './rescue-stalled-runs';
 import { startIncremental } from './start-sync';
 
 const log = childLogger({ part: 'sync-schedule' });
@@ -17,6 +18,7 @@ export const scheduleSyncJob = defineJob({
   schema: z.object({}),
   retry: { limit: 2, delaySeconds: 60 },
   handler: async () => {
+    await rescueStalledBackfills();
     const dayAgo = new Date(Date.now() - 86_400_000);
     const companies = await prisma().company.findMany({
       where: { status: 'active', brevoConnection: { isNot: null }, syncSettings: { syncEnabled: true }, syncCursors: { some: {} } },
