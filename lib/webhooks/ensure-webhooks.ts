@@ -81,7 +81,7 @@ export async function ensureWebhooks(companyId: string): Promise<EnsureWebhooksR
     }
 
     const created: number[] = [];
-    let failure: unknown;
+    let failure: Error | undefined;
     for (const object of missing) {
       try {
         const w = await client.createWebhook({
@@ -100,7 +100,9 @@ export async function ensureWebhooks(companyId: string): Promise<EnsureWebhooksR
         failure =
           err instanceof PipedriveError && err.status === 422
             ? new AppError('webhook_limit', `Pipedrive refused a new webhook because the user's limit of ${MAX_WEBHOOKS_PER_USER} webhooks is reached (webhooks made in Pipedrive or by other apps count too). Remove unused webhooks in Pipedrive (Tools and apps → Webhooks), then retry.`, 409)
-            : err;
+            : err instanceof Error
+              ? err
+              : new Error(String(err));
         break;
       }
     }
