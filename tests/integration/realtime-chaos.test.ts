@@ -1,0 +1,129 @@
+import type { NextRequest } from 'next/server';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { DealRec } from '@/sandbox/pipedrive/model';
+import { diffBrevo, expectedContacts } from '../helpers/expected-brevo';
+import { createRealtimeWorld, type RealtimeWorld } from '../helpers/realtime-world';
+
+/**
+ * Chaos on the webhook path: real deliveries of a series of deal moves (several deals, several
+ * transitions each) are captured, then fed to the ingest route with each delivery repeated up
+ * to 3 times and the lot shuffled within 5-second windows of their meta timestamps, while two
+ * workers process them. Brevo must end with exactly one deal_stage_changed per real transition,
+ * in order per deal, and the contacts' lists and attributes Pipedrive implies.
+ */
+type Handler = (req: NextRequest, ctx: { params: Promise<Record<string, string>> }) => Promise<Response>;
+type Delivery = { meta: { id: string; timestamp: string; entity: string; entity_id: string; attempt: number }; data: Record<string, unknown> | null; previous: Record<string, unknown> | null };
+
+/** Deterministic randomness: a failure can be replayed with the seed it prints. */
+function rng(seed: number): () => number {
+  let s = seed >>> 0;
+  return () => {
+    s = (Math.imul(s, 1664525) + 1013904223) >>> 0;
+    return s / 2 ** 32;
+  };
+}
+
+describe('real-time chaos: repeated and shuffled deliveries', () => {
+  const SEED = 20261129;
+  const random = rng(SEED);
+  const pick = <T,>(xs: readonly T[]): T => xs[Math.floor(random() * xs.length)]!;
+  let w: RealtimeWorld;
+  let capturing = true;
+  const captured: Delivery[] = [];
+  /** The real transitions, per deal, in the order the user made them. */
+  const truth = new Map<number, { from: number; to: number; status: string }[]>();
+
+  beforeAll(async () => {
+    // While capturing, deliveries are acknowledged and kept, not ingested: they are replayed later.
+    const deliver = (route: Handler): Handler => async (req, ctx) => {
+      if (!capturing) return route(req, ctx);
+      captured.push((await req.json()) as Delivery);
+      return Response.json({ received: true, duplicate: false, ignored: false });
+    };
+    w = await createRealtimeWorld({ seed: 5, users: 1, organizations: 4, persons: 40, deals: 40, activities: 0, leads: 0 }, { domain: 'chaos-co', deliver });
+    expect(diffBrevo(w, expectedContacts(w))).toEqual([]);
+  }, 120_000);
+  afterAll(async () => w.closeAll());
+
+  it('ends with one deal_stage_changed per real transition, in order per deal, and the right lists and attributes', async () => {
+    const c = w.pipedrive.control.company(w.domain);
+    const hasContact = (personId: number | null) => {
+      const p = personId === null ? undefined : c.persons.get(personId);
+      const email = p?.emails[0]?.value.toLowerCase();
+      return email !== undefined && w.brevo.control.state(w.brevoKey).contacts.some((x) => x.email === email);
+    };
+    // Some persons have two of these deals: their contact is re-planned from both, concurrently.
+    const deals: DealRec[] = [...c.deals.values()].filter((d) => !d.is_deleted && d.status === 'open' && hasContact(d.person_id)).slice(0, 8);
+    expect(deals.length).toBe(8);
+    const stagesOf = (d: DealRec) => [...c.stages.values()].filter((s) => s.pipeline_id === d.pipeline_id && !s.is_deleted).map((s) => s.id);
+
+    // The user: 4 rounds over the deals, each a real move, with 0.08 to 0.4 s between actions (a busy sales team),
+    // the last round wins or loses some deals.
+    const user = { userId: c.adminUserId, source: 'app' as const };
+    for (let round = 0; round < 4; round++) {
+      for (const d of deals) {
+        const now = c.deals.get(d.id)!;
+        if (now.status !== 'open') continue;
+        const from = now.stage_id;
+        const list = truth.get(d.id) ?? [];
+        truth.set(d.id, list);
+        if (round === 3 && random() < 0.5) {
+          const status = random() < 0.5 ? 'won' : 'lost';
+          c.updateDeal(d.id, (x) => (x.status = status), user);
+          list.push({ from, to: from, status });
+        } else {
+          const to = pick(stagesOf(now).filter((s) => s !== from));
+          c.updateDeal(d.id, (x) => (x.stage_id = to), user);
+          list.push({ from, to, status: 'open' });
+        }
+        await w.pipedrive.control.advanceClock(80 + Math.floor(random() * 320));
+      }
+    }
+    await w.pipedrive.control.flushWebhooks();
+    const transitions = [...truth.values()].reduce((n, l) => n + l.length, 0);
+    expect(captured.filter((d) => d.meta.entity === 'deal')).toHaveLength(transitions);
+    capturing = false;
+
+    // Repeat each delivery 1 to 3 times (as Pipedrive's retries would), then shuffle within 5 s windows.
+    const copies = captured.flatMap((d) => Array.from({ length: 1 + Math.floor(random() * 3) }, (_, i) => ({ ...d, meta: { ...d.meta, attempt: i + 1 } })));
+    const t0 = Math.min(...copies.map((d) => Date.parse(d.meta.timestamp)));
+    const windows = new Map<number, Delivery[]>();
+    for (const d of copies) {
+      const k = Math.floor((Date.parse(d.meta.timestamp) - t0) / 5_000);
+      windows.set(k, [...(windows.get(k) ?? []), d]);
+    }
+    const feed = [...windows.entries()].sort(([a], [b]) => a - b).flatMap(([, ds]) => {
+      for (let i = ds.length - 1; i > 0; i--) {
+        const j = Math.floor(random() * (i + 1));
+        [ds[i], ds[j]] = [ds[j]!, ds[i]!];
+      }
+      return ds;
+    });
+    expect(windows.size).toBeGreaterThan(1);
+    expect(copies.length).toBeGreaterThan(captured.length);
+    // The chaos is real: some deal's transitions arrive out of order.
+    const firstSeen = new Map<string, number>();
+    feed.forEach((d, i) => firstSeen.has(d.meta.id) || firstSeen.set(d.meta.id, i));
+    const inversions = captured.filter((a, i) => captured.some((b, j) => j > i && a.meta.entity_id === b.meta.entity_id && firstSeen.get(b.meta.id)! < firstSeen.get(a.meta.id)!));
+    expect(inversions.length).toBeGreaterThan(0);
+
+    // Two workers process while the deliveries arrive, three at a time.
+    await w.startWorker(2);
+    const post = async (d: Delivery) => {
+      const res = await fetch(w.hookUrl, { method: 'POST', headers: { authorization: w.authorization, 'content-type': 'application/json' }, body: JSON.stringify(d) });
+      expect(res.status).toBe(200);
+    };
+    for (let i = 0; i < feed.length; i += 3) await Promise.all(feed.slice(i, i + 3).map(post));
+    await w.settled(90_000);
+
+    const events = w.brevo.control.state(w.brevoKey).events.filter((e) => e.eventName === 'deal_stage_changed');
+    expect(events).toHaveLength(transitions);
+    for (const [dealId, expected] of truth) {
+      const got = events
+        .filter((e) => e.eventProperties.deal_id === dealId)
+        .map((e) => ({ from: e.eventProperties.previous_stage_id, to: e.eventProperties.stage_id, status: e.eventProperties.status }));
+      expect({ dealId, transitions: got }).toEqual({ dealId, transitions: expected });
+    }
+    expect(diffBrevo(w, expectedContacts(w))).toEqual([]);
+  }, 180_000);
+});
