@@ -10,9 +10,9 @@ import { diffBrevo, expectedContacts } from '../helpers/expected-brevo';
 function startWorker(): Promise<ChildProcess> {
   const child = spawn(process.execPath, ['--conditions=react-server', '--import', 'tsx', 'tests/helpers/sync-worker.ts'], { env: process.env, stdio: ['ignore', 'pipe', 'pipe'] });
   let err = '';
-  child.stderr!.on('data', (d: Buffer) => (err += d.toString()));
+  child.stderr.on('data', (d: Buffer) => (err += d.toString()));
   return new Promise((resolve, reject) => {
-    child.stdout!.on('data', (d: Buffer) => d.toString().includes('ready') && resolve(child));
+    child.stdout.on('data', (d: Buffer) => d.toString().includes('ready') && resolve(child));
     child.once('exit', (code) => reject(new Error(`worker exited (${code}): ${err}`)));
   });
 }
