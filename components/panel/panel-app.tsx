@@ -26,6 +26,7 @@ const clampHeight = (h: number) => Math.max(100, Math.min(750, Math.ceil(h)));
 export function PanelApp({ identifier, target, initialTheme, auth }: PanelAppProps) {
   const rootRef = useRef<HTMLDivElement>(null);
   const sdkRef = useRef<AppExtensionsSDK | null>(null);
+  const reloadRef = useRef<(() => Promise<void>) | null>(null);
   const [sdkState, setSdkState] = useState<'initializing' | 'ready' | 'failed'>('initializing');
   const [theme, setTheme] = useState<PanelTheme>(initialTheme);
   const [load, setLoad] = useState<Load>({ kind: 'loading' });
@@ -43,10 +44,18 @@ export function PanelApp({ identifier, target, initialTheme, auth }: PanelAppPro
         if (cancelled) return;
         sdkRef.current = sdk;
         setTheme(String(sdk.userSettings.theme) === 'dark' ? 'dark' : 'light');
-        stopListening = sdk.listen(Event.USER_SETTINGS_CHANGE, (res) => {
+        const stopTheme = sdk.listen(Event.USER_SETTINGS_CHANGE, (res) => {
           const next = (res.data as { theme?: string } | undefined)?.theme;
           if (next) setTheme(next === 'dark' ? 'dark' : 'light');
         });
+        // A collapsed panel may be expanded much later: show what Brevo holds now, not then.
+        const stopVisibility = sdk.listen(Event.VISIBILITY, (res) => {
+          if ((res.data as { is_visible?: boolean } | undefined)?.is_visible) void reloadRef.current?.();
+        });
+        stopListening = () => {
+          stopTheme();
+          stopVisibility();
+        };
         setSdkState('ready');
       })
       .catch(() => !cancelled && setSdkState('failed'));
@@ -97,6 +106,9 @@ export function PanelApp({ identifier, target, initialTheme, auth }: PanelAppPro
       setLoad({ kind: 'error', error: toRequestError(err) });
     }
   }, [fetchView]);
+  useEffect(() => {
+    reloadRef.current = auth.ok && target ? reload : null;
+  }, [auth.ok, target, reload]);
 
   useEffect(() => {
     if (sdkState === 'ready' && auth.ok && target) void reload();

@@ -1,5 +1,6 @@
 import type { NextRequest } from 'next/server';
-import { verifyPanelToken, type PanelContext } from '../panel/verify-panel-token';
+import { logger } from '../log';
+import { PanelAuthError, verifyPanelToken, type PanelContext } from '../panel/verify-panel-token';
 import { route } from './route';
 
 /** `Authorization: Bearer <token from the SDK's get_signed_token>`; no cookies inside Pipedrive's iframe. */
@@ -19,7 +20,14 @@ export function withPanel<P>(
   handler: (req: NextRequest, panel: PanelContext, ctx: { params: Promise<P> }) => Promise<Response>,
 ): (req: NextRequest, ctx: { params: Promise<P> }) => Promise<Response> {
   return route(async (req: NextRequest, ctx: { params: Promise<P> }) => {
-    const panel = await verifyPanelToken(bearerToken(req));
+    let panel: PanelContext;
+    try {
+      panel = await verifyPanelToken(bearerToken(req));
+    } catch (err) {
+      // Refused tokens are worth seeing in the logs (a wrong client secret shows up here first); the token itself is never logged.
+      if (err instanceof PanelAuthError) logger().warn({ path: req.nextUrl.pathname, reason: err.reason }, 'panel token refused');
+      throw err;
+    }
     return handler(req, panel, ctx);
   });
 }

@@ -135,6 +135,7 @@ button.primary{background:#2e7d32;color:#fff;border-color:#2e7d32}button.negativ
 <div class="tools">
   <span>Theme: <button type="button" data-theme-set="light">Light</button> <button type="button" data-theme-set="dark">Dark</button></span>
   <label>Signed tokens <select id="token-mode" aria-label="Signed tokens"><option value="valid">valid</option><option value="expired">expired</option><option value="tampered">tampered</option><option value="missing">missing</option></select></label>
+  <button type="button" id="collapse" aria-pressed="false">Collapse panel</button>
   <span data-testid="host-init" id="init">Waiting for the panel to initialize…</span>
   <span data-testid="host-height" id="height"></span>
 </div>
@@ -234,6 +235,17 @@ button.primary{background:#2e7d32;color:#fff;border-color:#2e7d32}button.negativ
     const run = commands[command];
     if (!run) { port.postMessage({ error: 'Command ' + command + ' is not supported for panels' }); return; }
     try { port.postMessage({ data: await run(args) }); } catch (err) { port.postMessage({ error: String(err && err.message || err) }); }
+  });
+
+  // Collapsing and expanding the sidebar panel: the SDK's visibility event, without context for panels.
+  document.getElementById('collapse').addEventListener('click', (e) => {
+    const collapsed = frame.style.display !== 'none';
+    frame.style.display = collapsed ? 'none' : 'block';
+    e.target.textContent = collapsed ? 'Expand panel' : 'Collapse panel';
+    e.target.setAttribute('aria-pressed', String(collapsed));
+    const port = listeners.visibility;
+    if (port) port.postMessage({ data: { is_visible: !collapsed } });
+    log('event visibility ' + !collapsed);
   });
 
   document.querySelectorAll('[data-theme-set]').forEach((b) => b.addEventListener('click', () => {

@@ -136,7 +136,9 @@ test('a blocklisted contact shows why', async ({ page, request }) => {
   const key = await demoBrevoKey(request);
   const res = await request.post(`${brevoSandboxUrl}/_control/accounts/${encodeURIComponent(key)}/contacts/${encodeURIComponent(email.toLowerCase())}/hard-bounce`, { data: {} });
   expect(res.status()).toBe(204);
-  await page.reload();
+  // The user collapses and expands the panel: it shows Brevo's state of now, without a reload.
+  await page.getByRole('button', { name: 'Collapse panel' }).click();
+  await page.getByRole('button', { name: 'Expand panel' }).click();
   await expect(panel.getByTestId('contact-status')).toHaveText('Bounced');
   await expect(panel.getByTestId('status-detail')).toContainText('hard-bounced');
 });
@@ -243,4 +245,12 @@ test('after an uninstall the panel says that Pipebridge is not installed', async
   const panel = panelOf(page);
   await expect(panelAlert(panel)).toContainText('Pipebridge is not installed for this Pipedrive company');
   await expect(page.getByTestId('host-init')).toHaveText(/Panel initialized/);
+});
+
+test('the host page hides a panel that does not initialize within 10 seconds, as Pipedrive does', async ({ page, request }) => {
+  const { id } = await createPerson(request, 'Hilde Hidden', []);
+  // A page without the SDK in place of the panel: nothing ever sends initialize.
+  await page.goto(`${hostUrl(id)}&panelUrl=${encodeURIComponent(`${pipedriveSandboxUrl}/_inspector`)}`);
+  await expect(page.getByRole('note')).toHaveText(/did not initialize within 10 seconds/, { timeout: 15_000 });
+  await expect(page.locator('iframe[title$="panel"]')).toBeHidden();
 });
