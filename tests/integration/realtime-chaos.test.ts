@@ -1,5 +1,5 @@
 import type { NextRequest } from 'next/server';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import type { DealRec } from '@/sandbox/pipedrive/model';
 import { diffBrevo, expectedContacts } from '../helpers/expected-brevo';
 import { createRealtimeWorld, type RealtimeWorld } from '../helpers/realtime-world';
@@ -107,13 +107,24 @@ describe('real-time chaos: repeated and shuffled deliveries', () => {
     const inversions = captured.filter((a, i) => captured.some((b, j) => j > i && a.meta.entity_id === b.meta.entity_id && firstSeen.get(b.meta.id)! < firstSeen.get(a.meta.id)!));
     expect(inversions.length).toBeGreaterThan(0);
 
-    // Two workers process while the deliveries arrive, three at a time.
+    // Two workers process while the deliveries arrive, a few at a time (concurrently). Each batch
+    // is applied before the next arrives, as when Pipedrive's deliveries are spread over seconds:
+    // a later move can then be applied, and its event due, before the move that led to it arrives.
     await w.startWorker(2);
     const post = async (d: Delivery) => {
       const res = await fetch(w.hookUrl, { method: 'POST', headers: { authorization: w.authorization, 'content-type': 'application/json' }, body: JSON.stringify(d) });
       expect(res.status).toBe(200);
     };
-    for (let i = 0; i < feed.length; i += 3) await Promise.all(feed.slice(i, i + 3).map(post));
+    for (let i = 0; i < feed.length; i += 4) {
+      await Promise.all(feed.slice(i, i + 4).map(post));
+      await vi.waitFor(
+        async () => {
+          const b = await w.backlog();
+          if (b.events + b.failed > 0) throw new Error(`${b.events} events to apply, ${b.failed} failed (${b.error ?? ''})`);
+        },
+        { timeout: 30_000, interval: 50 },
+      );
+    }
     await w.settled(90_000);
 
     const events = w.brevo.control.state(w.brevoKey).events.filter((e) => e.eventName === 'deal_stage_changed');
