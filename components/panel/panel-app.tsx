@@ -38,9 +38,12 @@ export function PanelApp({ identifier, target, initialTheme, auth }: PanelAppPro
     let cancelled = false;
     let stopListening: (() => void) | undefined;
     const sdk = new AppExtensionsSDK({ identifier });
+    // Opened outside Pipedrive (no host answers), the SDK would wait forever: say so instead.
+    const noHost = setTimeout(() => !cancelled && setSdkState((s) => (s === 'initializing' ? 'failed' : s)), 10_000);
     sdk
       .initialize({ size: { height: clampHeight(rootRef.current?.getBoundingClientRect().height ?? 100) } })
       .then(() => {
+        clearTimeout(noHost);
         if (cancelled) return;
         sdkRef.current = sdk;
         setTheme(String(sdk.userSettings.theme) === 'dark' ? 'dark' : 'light');
@@ -61,6 +64,7 @@ export function PanelApp({ identifier, target, initialTheme, auth }: PanelAppPro
       .catch(() => !cancelled && setSdkState('failed'));
     return () => {
       cancelled = true;
+      clearTimeout(noHost);
       stopListening?.();
     };
   }, [identifier]);
@@ -175,7 +179,9 @@ export function PanelApp({ identifier, target, initialTheme, auth }: PanelAppPro
           Pipedrive did not say which person or deal this panel belongs to. The panel works in the person and deal detail views.
         </PanelMessage>
       ) : sdkState === 'failed' ? (
-        <PanelMessage tone="bad" title="Pipedrive did not answer">The connection to Pipedrive could not be set up. Reload the page.</PanelMessage>
+        <PanelMessage tone="bad" title="Pipedrive did not answer">
+          The connection to Pipedrive could not be set up. Open this panel from a person or deal in Pipedrive, or reload the page.
+        </PanelMessage>
       ) : load.kind === 'error' ? (
         <PanelMessage tone="bad" title={load.error.isAuth ? 'Pipebridge could not verify you' : 'Something went wrong'} code={load.error.code}>
           {load.error.message}
