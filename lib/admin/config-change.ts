@@ -8,6 +8,7 @@ import { prisma } from '../db/prisma';
 import { loadSyncConfig, saveSyncConfig } from '../engine/config-store';
 import { AppError } from '../errors';
 import { logger } from '../log';
+import { changesContacts, dryRunConfig, type DryRunResult } from './dry-run-config';
 import { canonicalSyncConfig, syncConfigSchema, type SyncConfig } from '../sync';
 
 const shape = syncConfigSchema.shape;
@@ -43,6 +44,8 @@ export function configVersion(config: SyncConfig): string {
 export interface ConfigPreview {
   changes: ConfigChange[];
   version: string;
+  /** For changes that alter contacts: what they would do, or why the dry run could not run. */
+  dryRun: DryRunResult | { error: string } | null;
 }
 
 /** Names of lists, for readable previews; a Brevo outage only costs the names, not the preview. */
@@ -77,7 +80,16 @@ async function currentFor(companyId: string, baseVersion: string | undefined): P
 export async function previewConfigChange(companyId: string, patch: ConfigPatch, baseVersion?: string): Promise<ConfigPreview> {
   const current = await currentFor(companyId, baseVersion);
   const next = merge(current, patch);
-  return { changes: diffConfigs(current, next, await previewContext(companyId)), version: configVersion(current) };
+  const changes = diffConfigs(current, next, await previewContext(companyId));
+  let dryRun: ConfigPreview['dryRun'] = null;
+  if (changes.length > 0 && changesContacts(patch)) {
+    // A failed dry run does not block the save: the admin sees why and decides.
+    dryRun = await dryRunConfig(companyId, next).catch((err: unknown) => {
+      if (err instanceof AppError) return { error: err.message };
+      throw err;
+    });
+  }
+  return { changes, version: configVersion(current), dryRun };
 }
 
 /** Saves the patch (after the admin confirmed the preview) and returns the new version. */

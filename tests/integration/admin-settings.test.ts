@@ -25,6 +25,7 @@ interface ApiBody {
   folder: { id: number };
   ok: boolean;
   errors: { line: number }[];
+  dryRun: unknown;
 }
 type Handler = (req: NextRequest, ctx: { params: Promise<Record<string, string>> }) => Promise<Response>;
 const ctx = { params: Promise.resolve({}) };
@@ -198,6 +199,25 @@ describe('admin settings', () => {
     expect(catalog.lists).toContainEqual({ id: res.body.list.id, name: 'Won deals', folderId: res.body.folder.id });
     const bad = await call(m.listsRoute, 'POST', '/api/settings/brevo/lists', { name: 'No folder' });
     expect(bad.status).toBe(400);
+  });
+
+  it('the preview of a list change carries a dry run of the contacts, and writes nothing to Brevo', async () => {
+    const created = await call(m.listsRoute, 'POST', '/api/settings/brevo/lists', { name: 'Everyone', newFolderName: 'Dry run' });
+    const listId = created.body.list.id;
+    const { body } = await call(m.configRoute, 'GET', '/api/settings/config');
+    const preview = await call(m.configRoute, 'POST', '/api/settings/config', { patch: { lists: { ...body.config.lists, allContacts: listId } }, baseVersion: body.version });
+    expect(preview.status).toBe(200);
+    const dryRun = preview.body.dryRun as import('@/lib/admin/dry-run-config').DryRunResult;
+    expect(dryRun.personsChecked).toBe(20);
+    expect(dryRun.allPersons).toBe(true);
+    expect(dryRun.totals.creating).toBeGreaterThan(0);
+    expect(dryRun.totals.creating + dryRun.totals.skipped).toBe(20);
+    expect(dryRun.lists).toContainEqual(expect.objectContaining({ listId, name: 'Everyone', joining: dryRun.totals.creating, leaving: 0 }));
+    for (const s of dryRun.skipped) expect(s.samples[0]).toMatch(/^person \d+: /);
+    expect(brevo.control.state(brevoKey).contacts).toHaveLength(0);
+    // Event rules do not touch contacts: no dry run for them.
+    const events = await call(m.configRoute, 'POST', '/api/settings/config', { patch: { eventRules: [] }, baseVersion: body.version });
+    expect(events.body.dryRun).toBeNull();
   });
 
   it('an expired Pipedrive connection gives a reconnect message', async () => {

@@ -1,0 +1,72 @@
+import { expect, test, sandboxControl } from './fixtures';
+import { installWithBrevo } from './settings-helpers';
+
+/**
+ * Responsiveness of the stage editor with 10 pipelines × 15 stages, seeded in the Pipedrive
+ * sandbox through its control API and installed like any company. The figures are printed
+ * ([measure] lines) and bounded, so a regression that makes the page sluggish fails the spec.
+ */
+test('stage editor with 10 pipelines × 15 stages renders and reacts quickly', async ({ page, request }) => {
+  test.setTimeout(180_000);
+  const domain = `big-pipelines-${Date.now().toString(36)}`;
+  const pipelines = Array.from({ length: 10 }, (_, p) => ({ name: `Pipeline ${p + 1}`, stages: Array.from({ length: 15 }, (_, s) => `P${p + 1} stage ${s + 1}`) }));
+  await sandboxControl(request, '/_control/companies', { name: 'Big Pipelines Ltd', domain, plan: 'premium', seed: { seed: 3, users: 1, persons: 5, organizations: 2, deals: 0, activities: 0, leads: 0, pipelines } });
+  try {
+    await installWithBrevo(page, request, domain);
+
+    // Render: from navigation to all 150 stage pickers (plus won/lost per pipeline) on screen.
+    const started = Date.now();
+    await page.goto('/settings/lists');
+    const stagePickers = page.locator('select[id^="rule-stage:"]');
+    await expect(stagePickers).toHaveCount(150);
+    await expect(page.getByRole('heading', { name: 'Pipeline: Pipeline 10' })).toBeVisible();
+    const renderMs = Date.now() - started;
+    const nav = await page.evaluate(() => {
+      const n = performance.getEntriesByType('navigation')[0] as PerformanceNavigationTiming;
+      return { ttfb: Math.round(n.responseStart), domContentLoaded: Math.round(n.domContentLoadedEventEnd) };
+    });
+
+    // Interaction: choose a list for the very last stage, until the page shows unsaved changes.
+    const last = page.getByLabel('List for stage P10 stage 15 in Pipeline 10', { exact: true });
+    await last.scrollIntoViewIfNeeded();
+    const firstList = await last.locator('option').nth(1).getAttribute('value');
+    const t0 = Date.now();
+    await last.selectOption(firstList);
+    await expect(page.getByText('Unsaved changes')).toBeVisible();
+    const interactionMs = Date.now() - t0;
+
+    // Browser-side cost of one change on the full page (React re-render of 170 pickers).
+    const inPageMs = await page.evaluate(async () => {
+      const select = document.querySelector<HTMLSelectElement>('select[id^="rule-stage:"]')!;
+      const t = performance.now();
+      select.value = select.options[1]!.value;
+      select.dispatchEvent(new Event('change', { bubbles: true }));
+      await new Promise((r) => requestAnimationFrame(() => requestAnimationFrame(r)));
+      return performance.now() - t;
+    });
+    await expect(page.locator('select[id^="rule-stage:"]').first()).not.toHaveValue('');
+
+    console.info(`[measure] stage editor 10×15: navigation→150 pickers ${renderMs} ms (TTFB ${nav.ttfb} ms, DOMContentLoaded ${nav.domContentLoaded} ms); select→"Unsaved changes" ${interactionMs} ms; one change to next paint in page ${inPageMs.toFixed(1)} ms`);
+    await page.screenshot({ path: 'tests/browser/screenshots/settings-stages-10x15.png' });
+    expect(renderMs).toBeLessThan(8000);
+    expect(interactionMs).toBeLessThan(1000);
+    expect(inPageMs).toBeLessThan(200);
+
+    // The same company's mapping page, measured the same way.
+    const m0 = Date.now();
+    await page.goto('/settings/mapping');
+    await expect(page.getByRole('table')).toBeVisible();
+    const mappingMs = Date.now() - m0;
+    const rows = await page.getByTestId(/^row-/).count();
+    const search0 = Date.now();
+    await page.getByLabel('Search fields or attributes').fill('revenue');
+    await expect(page.getByTestId('row-total_revenue')).toBeVisible();
+    await expect(page.getByTestId('row-job_title')).toHaveCount(0);
+    const searchMs = Date.now() - search0;
+    console.info(`[measure] mapping page (${rows} fields): navigation→table ${mappingMs} ms; search→filtered ${searchMs} ms`);
+    expect(mappingMs).toBeLessThan(8000);
+    expect(searchMs).toBeLessThan(1000);
+  } finally {
+    await sandboxControl(request, '/_control/login-user', { domain: 'acme-demo' });
+  }
+});
