@@ -1,6 +1,7 @@
 import type { NextRequest } from 'next/server';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import type { DealRec } from '@/sandbox/pipedrive/model';
+import { DEFAULT_STAGE_SETTLE_MS } from '@/lib/engine/outbox';
 import { diffBrevo, expectedContacts } from '../helpers/expected-brevo';
 import { createRealtimeWorld, type RealtimeWorld } from '../helpers/realtime-world';
 
@@ -145,4 +146,42 @@ describe('real-time chaos: repeated and shuffled deliveries', () => {
     }
     expect(diffBrevo(w, expectedContacts(w))).toEqual([]);
   }, 180_000);
+
+  it('a stage event whose predecessor never comes is held for the settle time, then sent by a delayed flush; the straggler goes after it', async () => {
+    const c = w.pipedrive.control.company(w.domain);
+    const taken = new Set(truth.keys());
+    const deal = [...c.deals.values()].find((d) => !d.is_deleted && d.status === 'open' && !taken.has(d.id) && d.person_id !== null && c.persons.get(d.person_id)?.emails.length)!;
+    const [s1, s2, s3] = [deal.stage_id, ...[...c.stages.values()].filter((s) => s.pipeline_id === deal.pipeline_id && s.id !== deal.stage_id).map((s) => s.id)];
+    const user = { userId: c.adminUserId, source: 'app' as const };
+    capturing = true;
+    const before = captured.length;
+    c.updateDeal(deal.id, (x) => (x.stage_id = s2!), user);
+    await w.pipedrive.control.advanceClock(500);
+    c.updateDeal(deal.id, (x) => (x.stage_id = s3!), user);
+    await w.pipedrive.control.flushWebhooks();
+    capturing = false;
+    const [first, second] = captured.slice(before);
+    expect([first?.previous, second?.previous]).toEqual([{ stage_id: s1 }, { stage_id: s2 }]);
+    const sentFor = () => w.brevo.control.state(w.brevoKey).events.filter((e) => e.eventName === 'deal_stage_changed' && e.eventProperties.deal_id === deal.id);
+
+    // Only the second move arrives: applied at once, but its event waits for 2→3's predecessor.
+    const arrived = Date.now();
+    const res = await fetch(w.hookUrl, { method: 'POST', headers: { authorization: w.authorization, 'content-type': 'application/json' }, body: JSON.stringify(second) });
+    expect(res.status).toBe(200);
+    await vi.waitFor(async () => {
+      const b = await w.backlog();
+      if (b.events > 0 || b.outbox !== 1) throw new Error(`expected the event applied and its Brevo event held, got ${JSON.stringify(b)}`);
+    }, { timeout: 10_000, interval: 50 });
+    expect(sentFor()).toEqual([]);
+    // Nothing else arrives; the delayed flush sends it once the settle time is over.
+    await w.settled(40_000);
+    expect(Date.now() - arrived).toBeGreaterThanOrEqual(DEFAULT_STAGE_SETTLE_MS - 1_000);
+    expect(sentFor().map((e) => [e.eventProperties.previous_stage_id, e.eventProperties.stage_id])).toEqual([[s2, s3]]);
+
+    // The straggler arrives late: its event is still sent (once), and the deal's state stays the newer one.
+    await fetch(w.hookUrl, { method: 'POST', headers: { authorization: w.authorization, 'content-type': 'application/json' }, body: JSON.stringify(first) });
+    await w.settled();
+    expect(sentFor().map((e) => [e.eventProperties.previous_stage_id, e.eventProperties.stage_id])).toEqual([[s2, s3], [s1, s2]]);
+    expect(diffBrevo(w, expectedContacts(w))).toEqual([]);
+  }, 90_000);
 });
