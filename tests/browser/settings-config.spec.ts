@@ -42,9 +42,10 @@ test('field mapping: refuse an incompatible pair, create an attribute inline, pr
   await expect(jobTitle).toHaveValue(name);
   expect((await brevoState(request, key)).attributes).toContainEqual(expect.objectContaining({ name, type: 'text' }));
 
-  // A computed source too: lifetime revenue into a new attribute name is accepted as-is.
-  const lines = await reviewAndApply(page);
+  // The preview names the change and shows the dry run over the company's persons.
+  const { lines, dryRun } = await reviewAndApply(page, 'tests/browser/screenshots/settings-mapping-preview.png');
   expect(lines.join('\n')).toContain(name);
+  expect(dryRun).toMatch(/Effect on contacts \(dry run\)\n\d+ to create, \d+ to update, \d+ unchanged, \d+ skipped/);
   await page.screenshot({ path: 'tests/browser/screenshots/settings-mapping.png', fullPage: false });
 
   await page.reload();
@@ -60,8 +61,9 @@ test('stages and lists: every pipeline with its stages, a list created inline in
   const salesStages = page.locator('section', { has: page.getByRole('heading', { name: 'Pipeline: Sales' }) }).getByRole('rowheader');
   await expect(salesStages).toHaveText(['Qualified', 'Contact made', 'Demo scheduled', 'Proposal made', 'Negotiations started', 'Won', 'Lost']);
 
-  // Existing list for a lifecycle slot.
+  // Existing lists for lifecycle slots.
   await page.getByLabel('Customers', { exact: true }).selectOption({ label: 'Customers' });
+  await page.getByLabel('All contacts', { exact: true }).selectOption({ label: 'Monthly newsletter' });
 
   // New list in a new folder for the first stage.
   const listName = `Qualified ${Date.now().toString(36)}`;
@@ -77,9 +79,11 @@ test('stages and lists: every pipeline with its stages, a list created inline in
   expect(created).toBeDefined();
   expect(state.folders.find((f) => f.id === created!.folderId)?.name).toBe('Pipedrive stages');
 
-  const lines = await reviewAndApply(page);
+  const { lines, dryRun } = await reviewAndApply(page, 'tests/browser/screenshots/settings-stages-preview.png');
   expect(lines.join('\n')).toContain(listName);
   expect(lines.join('\n')).toMatch(/customers list changes/);
+  // Every person with an email would join the all-contacts list: the dry run counts them.
+  expect(dryRun).toMatch(/List Monthly newsletter: \+\d+ joining/);
   await page.screenshot({ path: 'tests/browser/screenshots/settings-stages.png' });
   await page.reload();
   await expect(page.getByLabel('List for stage Qualified in Sales', { exact: true })).toHaveValue(String(created!.id));
@@ -95,8 +99,9 @@ test('event rules and sync toggles: invalid names refused, changes previewed and
   await expect(last.getByText('Use letters, digits, - and _ only')).toBeVisible();
   await expect(page.getByRole('button', { name: 'Review changes' })).toBeDisabled();
   await last.getByLabel(/Brevo event name of rule/).fill('deal_moved');
-  const lines = await reviewAndApply(page);
+  const { lines, dryRun: none } = await reviewAndApply(page);
   expect(lines.join('\n')).toMatch(/deal_moved/);
+  expect(none).toBeNull();
   await page.screenshot({ path: 'tests/browser/screenshots/settings-events.png' });
 
   await page.goto('/settings/objects');
@@ -104,7 +109,7 @@ test('event rules and sync toggles: invalid names refused, changes previewed and
   await expect(activities).toHaveAttribute('aria-checked', 'true');
   await activities.press('Space');
   await expect(activities).toHaveAttribute('aria-checked', 'false');
-  expect(await reviewAndApply(page)).toContain('Sync of activities is turned off');
+  expect((await reviewAndApply(page)).lines).toContain('Sync of activities is turned off');
   await page.screenshot({ path: 'tests/browser/screenshots/settings-objects.png' });
   await page.reload();
   await expect(page.getByRole('switch', { name: 'Activities' })).toHaveAttribute('aria-checked', 'false');

@@ -46,13 +46,19 @@ export async function installWithBrevo(page: Page, request: APIRequestContext, d
   await expect(page.getByTestId('brevo-status')).toContainText('Connected to');
 }
 
-/** Review → preview visible → confirm → saved. Returns the preview's lines. */
-export async function reviewAndApply(page: Page): Promise<string[]> {
+/**
+ * Review → preview visible (with the dry run when the change touches contacts) → confirm →
+ * saved. Returns the preview's lines and the dry run's text; takes the screenshot at the preview.
+ */
+export async function reviewAndApply(page: Page, screenshot?: string): Promise<{ lines: string[]; dryRun: string | null }> {
   await page.getByRole('button', { name: 'Review changes' }).click();
   const changes = page.getByRole('list', { name: 'Changes to apply' });
-  await expect(changes).toBeVisible();
+  await expect(changes).toBeVisible({ timeout: 30_000 });
   const lines = await changes.getByRole('listitem').allInnerTexts();
+  const dry = page.getByTestId('dry-run');
+  const dryRun = (await dry.count()) > 0 ? await dry.innerText() : null;
+  if (screenshot) await page.screenshot({ path: screenshot });
   await page.getByRole('button', { name: 'Confirm and apply' }).click();
   await expect(page.getByText('Saved. The sync uses the new configuration')).toBeVisible();
-  return lines;
+  return { lines, dryRun };
 }
