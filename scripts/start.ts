@@ -29,6 +29,9 @@ if (mode !== 'web' && process.env.PIPEBRIDGE_DEMO_SANDBOXES !== 'false') {
   const sandboxes = await startDemoSandboxes(process.env.APP_URL!);
   cleanups.push(sandboxes.close);
   for (const n of sandboxes.notes) log.info(n);
+  // logger() read and cached the configuration before the sandboxes put their URLs into
+  // process.env; the in-process workers must see the sandboxes, not the real vendors.
+  (await import('../lib/env')).resetEnvCache();
 }
 
 
@@ -46,7 +49,8 @@ const nextBin = path.resolve('node_modules/next/dist/bin/next');
 const childEnv = { ...process.env, PIPEBRIDGE_PARENT_PID: String(process.pid), PORT: String(port) };
 if (mode !== 'dev') {
   const buildId = path.resolve(process.env.NEXT_DIST_DIR || '.next', 'BUILD_ID');
-  const sources = Math.max(...['app', 'components', 'lib', 'public'].filter((d) => existsSync(d)).map(newestSource));
+  // next.config.mjs counts too: response headers (framing policy) are fixed at build time.
+  const sources = Math.max(statSync('next.config.mjs').mtimeMs, ...['app', 'components', 'lib', 'public'].filter((d) => existsSync(d)).map(newestSource));
   if (!existsSync(buildId) || statSync(buildId).mtimeMs < sources) {
     log.info('building the app (next build)…');
     const r = spawnSync(process.execPath, [nextBin, 'build'], { stdio: 'inherit', env: childEnv });
