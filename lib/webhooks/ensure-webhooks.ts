@@ -6,7 +6,7 @@ import { PipedriveError, type PipedriveClient, type WebhookSubscription } from '
 import { withCompanyLock } from './company-lock';
 import { SYNCED_WEBHOOK_OBJECTS, type SyncedWebhookObject } from './parse-webhook-body';
 import { ensureWebhookCredentials, forgetIngestIdentity } from './webhook-credentials';
-import { isOurSubscriptionUrl, webhookUrlFor } from './webhook-url';
+import { assertSafeWebhookUrl, isOurSubscriptionUrl, webhookUrlFor } from './webhook-url';
 
 const log = childLogger({ part: 'webhooks' });
 
@@ -46,8 +46,9 @@ export async function deleteWebhookIfPresent(client: PipedriveClient, id: number
  */
 export async function ensureWebhooks(companyId: string): Promise<EnsureWebhooksResult> {
   return withCompanyLock('webhooks', companyId, async () => {
-    const creds = await ensureWebhookCredentials(companyId);
     const url = webhookUrlFor(companyId);
+    assertSafeWebhookUrl(url);
+    const creds = await ensureWebhookCredentials(companyId);
     const client = await pipedriveForCompany(companyId);
     const listed = await client.listWebhooks();
 
