@@ -16,7 +16,7 @@ export const ensureWebhooksJob = defineJob({
     } catch (err) {
       // Retrying cannot fix these before a person acts; tomorrow's check tries again.
       if (err instanceof NoWorkingInstallationError) throw new PermanentJobError(`company ${companyId}: ${err.message}`);
-      if (err instanceof AppError && err.status < 500) throw new PermanentJobError(`company ${companyId}: ${err.message}`);
+      if (err instanceof AppError) throw new PermanentJobError(`company ${companyId}: ${err.message}`);
       throw err;
     }
   },
