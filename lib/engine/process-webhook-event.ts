@@ -3,7 +3,8 @@ import { BrevoError } from '../brevo/brevo-error';
 import { prisma } from '../db/prisma';
 import { childLogger } from '../log';
 import { planPersonRemoval, planWebhookEvents } from '../sync';
-import { loadCompanyContext, type CompanyContext } from './company-context';
+import type { CompanyContext } from './company-context';
+import { webhookCompanyContext } from './webhook-context';
 import { dealStateOf, leadStateOf, organizationStateOf } from './entity-states';
 import { getLink, markDeleted, personsOfOrganizations, saveEntityStates } from './link-store';
 import type { JobDefinition } from '../jobs/define-job';
@@ -90,7 +91,7 @@ export async function processWebhookEvent(companyId: string, webhookEventId: big
       });
       if (pending.length === 0) return;
       try {
-        ctx = await loadCompanyContext(companyId, { provisionAttributes: false });
+        ctx = await webhookCompanyContext(companyId);
       } catch (err) {
         await db.webhookEvent.updateMany({ where: { id: { in: pending.map((p) => p.id) } }, data: { status: 'failed', error: (err as Error).message, attempts: { increment: 1 } } });
         throw err;
@@ -104,7 +105,7 @@ export async function processWebhookEvent(companyId: string, webhookEventId: big
       let appliedUpTo = applied.rows[0]?.at ?? null;
       for (const p of pending) {
         try {
-          await applyOne(ctx, { payload: p.payload, receivedAt: p.receivedAt, occurredAt: p.occurredAt, appliedUpTo }, ourUsers);
+          await applyOne(ctx, { eventId: p.eventId, payload: p.payload, receivedAt: p.receivedAt, occurredAt: p.occurredAt, appliedUpTo }, ourUsers);
           await db.webhookEvent.update({ where: { id: p.id }, data: { status: 'processed', processedAt: new Date(), attempts: { increment: 1 }, error: null } });
         } catch (err) {
           await db.webhookEvent.update({ where: { id: p.id }, data: { status: 'failed', error: (err as Error).message, attempts: { increment: 1 } } });
@@ -127,7 +128,7 @@ export async function processWebhookEvent(companyId: string, webhookEventId: big
 async function flushOutbox(companyId: string, webhookEventId: bigint, opts: ProcessOptions): Promise<void> {
   const pending = await prisma().outboundEvent.count({ where: { companyId, status: 'pending' } });
   if (pending === 0) return;
-  await sendAndReschedule(await loadCompanyContext(companyId, { provisionAttributes: false }), webhookEventId, opts);
+  await sendAndReschedule(await webhookCompanyContext(companyId), webhookEventId, opts);
 }
 
 async function sendAndReschedule(ctx: CompanyContext, webhookEventId: bigint, opts: ProcessOptions): Promise<void> {
@@ -147,6 +148,8 @@ async function sendAndReschedule(ctx: CompanyContext, webhookEventId: bigint, op
 }
 
 interface StoredDelivery {
+  /** Pipedrive's event id (unique per change; repeated deliveries were merged at ingest). */
+  eventId: string;
   payload: unknown;
   receivedAt: Date;
   occurredAt: Date | null;
@@ -211,7 +214,9 @@ async function applyOne(ctx: CompanyContext, delivery: StoredDelivery, ourUsers:
         // The same key as the polling path (incremental.ts): an activity is logged once.
         events.push({ key: `${op.event.event_name}:activity:${entityId}`, object: 'activity', pipedriveId: entityId, event: op.event });
       } else {
-        events.push({ key: `${op.event.event_name}:${object}:${entityId}:${meta.action}:${at}`, object: object as QueuedEvent['object'], pipedriveId: entityId, event: op.event });
+        // Keyed by the change itself: two edits within one second (update_time has no
+        // milliseconds) are two events, a job retried after a crash is still one.
+        events.push({ key: `${op.event.event_name}:${object}:${entityId}:${meta.action}:${delivery.eventId}`, object: object as QueuedEvent['object'], pipedriveId: entityId, event: op.event });
       }
     }
   }
