@@ -16,6 +16,9 @@ import { syncPersonsById } from './incremental';
 
 const log = childLogger({ part: 'webhook-processing' });
 
+/** The first run and the `webhook.process` job's retries (process-queue.ts). */
+const MAX_ATTEMPTS = 1 + webhookProcessQueue.retry.limit;
+
 /**
  * Applies stored Pipedrive webhook events to Brevo. All pending events of the same record are
  * applied together, in the order they happened, under an advisory lock, so duplicates and
@@ -86,7 +89,9 @@ export async function processWebhookEvent(companyId: string, webhookEventId: big
     await client.query('SELECT pg_advisory_lock(hashtextextended($1, 0))', [lockKey]);
     try {
       const pending = await db.webhookEvent.findMany({
-        where: { companyId, object: ev.object, entityId: ev.entityId, status: { in: ['received', 'failed'] } },
+        // An event that failed through all its job's retries is left for an admin: retried with
+        // every later event of the record, one bad event would block the record for good.
+        where: { companyId, object: ev.object, entityId: ev.entityId, OR: [{ status: 'received' }, { status: 'failed', attempts: { lt: MAX_ATTEMPTS } }] },
         orderBy: [{ occurredAt: 'asc' }, { id: 'asc' }],
       });
       if (pending.length === 0) return;
@@ -297,14 +302,15 @@ async function applyOne(ctx: CompanyContext, delivery: StoredDelivery, ourUsers:
  * of one person changed at once are applied by two workers; without this, the one that read the
  * deals first could write its older list set last.
  */
-async function syncPersonsExclusively(ctx: CompanyContext, personIds: readonly number[]): Promise<void> {
-  const keys = [...new Set(personIds)].sort((a, b) => a - b).map((id) => `${ctx.companyId}:contact:${id}`);
+async function syncPersonsExclusively(ctx: CompanyContext, personIds: readonly number[], opts: { lockAlso?: readonly number[]; before?: () => Promise<void> } = {}): Promise<void> {
+  const keys = [...new Set([...personIds, ...(opts.lockAlso ?? [])])].sort((a, b) => a - b).map((id) => `${ctx.companyId}:contact:${id}`);
   const client = await ctx.db.connect();
   let broken = false;
   try {
     // Taken in id order, so two workers with overlapping persons cannot deadlock.
     for (const key of keys) await client.query('SELECT pg_advisory_lock(hashtextextended($1, 0))', [key]);
     try {
+      await opts.before?.();
       await syncPersonsById(ctx, personIds, null);
     } finally {
       for (const key of keys) await client.query('SELECT pg_advisory_unlock(hashtextextended($1, 0))', [key]).catch(() => (broken = true));
@@ -345,18 +351,24 @@ async function applyRemoval(ctx: CompanyContext, op: ReturnType<typeof planPerso
       await detachContact(ctx, op.personId, op.extId, op.unlinkListIds);
       return;
     case 'contact.relink': {
-      const survivor = await liveContactLink(ctx, String(op.toPersonId));
-      if (!survivor) {
-        // The survivor inherits the contact; its next sync writes the merged data into it.
-        await ctx.db.query(`DELETE FROM record_links WHERE company_id = $1 AND object = 'person' AND pipedrive_id = $2`, [ctx.companyId, String(op.toPersonId)]);
-        await ctx.db.query(`UPDATE record_links SET pipedrive_id = $3, last_hash = NULL, updated_at = now() WHERE company_id = $1 AND object = 'person' AND pipedrive_id = $2`, [ctx.companyId, String(op.fromPersonId), String(op.toPersonId)]);
-      } else {
-        // Both had contacts: the survivor's carries on. The merged-away one is kept (its campaign
-        // history and consent are Brevo's) but leaves the app's lists, or its automations would
-        // go on for deals that now belong to the survivor.
-        await detachContact(ctx, op.fromPersonId, op.fromExtId, [...new Set(linkedLists)].sort((a, b) => a - b));
-      }
-      await syncPersonsExclusively(ctx, [op.toPersonId]);
+      // Under both persons' contact locks: a sync of the survivor running meanwhile would
+      // otherwise write its own link between the check and the re-pointing.
+      await syncPersonsExclusively(ctx, [op.toPersonId], {
+        lockAlso: [op.fromPersonId],
+        before: async () => {
+          const survivor = await liveContactLink(ctx, String(op.toPersonId));
+          if (!survivor) {
+            // The survivor inherits the contact; the sync below writes the merged data into it.
+            await ctx.db.query(`DELETE FROM record_links WHERE company_id = $1 AND object = 'person' AND pipedrive_id = $2`, [ctx.companyId, String(op.toPersonId)]);
+            await ctx.db.query(`UPDATE record_links SET pipedrive_id = $3, last_hash = NULL, updated_at = now() WHERE company_id = $1 AND object = 'person' AND pipedrive_id = $2`, [ctx.companyId, String(op.fromPersonId), String(op.toPersonId)]);
+          } else {
+            // Both had contacts: the survivor's carries on. The merged-away one is kept (its campaign
+            // history and consent are Brevo's) but leaves the app's lists, or its automations would
+            // go on for deals that now belong to the survivor.
+            await detachContact(ctx, op.fromPersonId, op.fromExtId, [...new Set(linkedLists)].sort((a, b) => a - b));
+          }
+        },
+      });
       return;
     }
     default:
