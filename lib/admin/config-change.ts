@@ -8,6 +8,7 @@ import { prisma } from '../db/prisma';
 import { loadSyncConfig, saveSyncConfig } from '../engine/config-store';
 import { AppError } from '../errors';
 import { logger } from '../log';
+import { cachedBrevoRead } from './brevo-catalog-cache';
 import { changesContacts, dryRunConfig, type DryRunResult } from './dry-run-config';
 import { canonicalSyncConfig, syncConfigSchema, type SyncConfig } from '../sync';
 
@@ -52,7 +53,7 @@ export interface ConfigPreview {
 async function previewContext(companyId: string): Promise<ExportContext> {
   try {
     const brevo = await brevoClientForCompany(companyId);
-    return brevo ? { lists: await brevo.getLists() } : {};
+    return brevo ? { lists: await cachedBrevoRead(companyId, 'lists', () => brevo.getLists()) } : {};
   } catch (err) {
     logger().warn({ err, companyId }, 'preview without Brevo list names');
     return {};

@@ -4,6 +4,7 @@ import { brevoClientForCompany } from '../accounts/brevo-connection';
 import { AppError } from '../errors';
 import { BREVO_ATTRIBUTE_NAME, BREVO_COMPANY_ATTRIBUTE_NAME } from '../sync';
 import { requireBrevo } from './load-mapping-catalog';
+import { invalidateBrevoCatalog } from './brevo-catalog-cache';
 import { withVendorErrors } from './vendor-error';
 
 export const createAttributeInputSchema = z.discriminatedUnion('object', [
@@ -38,6 +39,7 @@ export async function createBrevoAttribute(companyId: string, raw: CreateAttribu
     const existing = await withVendorErrors('read your Brevo attributes', () => brevo.getAttributes());
     if (existing.some((a) => a.name.toUpperCase() === input.name)) throw new AppError('attribute_exists', `Brevo already has an attribute ${input.name}; pick it in the list instead.`, 409);
     await withVendorErrors(`create the attribute ${input.name}`, () => brevo.createAttribute(input.name, { type: input.type, ...(input.type === 'multiple-choice' ? { multiCategoryOptions: input.options } : {}) }));
+    invalidateBrevoCatalog(companyId);
     return { name: input.name, type: input.type };
   }
   const internalName = input.label.toLowerCase().replace(/[^a-z0-9]+/g, '_').replace(/^_+|_+$/g, '');
@@ -45,5 +47,6 @@ export async function createBrevoAttribute(companyId: string, raw: CreateAttribu
   const existing = await withVendorErrors('read your Brevo company attributes', () => brevo.getCompanyAttributes());
   if (existing.some((a) => a.internalName === internalName)) throw new AppError('attribute_exists', `Brevo already has a company attribute ${internalName}; pick it in the list instead.`, 409);
   await withVendorErrors(`create the company attribute ${input.label}`, () => brevo.createCompanyAttribute(input.label, input.type, input.type === 'multi-choice' ? input.options : undefined));
+  invalidateBrevoCatalog(companyId);
   return { name: internalName, type: input.type };
 }

@@ -2,6 +2,7 @@ import 'server-only';
 import { z } from 'zod';
 import { brevoClientForCompany } from '../accounts/brevo-connection';
 import { requireBrevo } from './load-mapping-catalog';
+import { invalidateBrevoCatalog } from './brevo-catalog-cache';
 import { withVendorErrors } from './vendor-error';
 
 export const createListInputSchema = z
@@ -25,6 +26,7 @@ export async function createBrevoList(companyId: string, raw: CreateListInput): 
       folderId = folder.id;
     }
     const id = await brevo.createList(input.name, folderId!);
+    invalidateBrevoCatalog(companyId);
     return { list: { id, name: input.name, folderId: folderId! }, ...(folder ? { folder } : {}) };
   });
 }

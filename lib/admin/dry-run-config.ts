@@ -3,6 +3,7 @@ import { loadCompanyContext, SyncUnavailableError } from '../engine/company-cont
 import { loadPersonContext } from '../engine/link-store';
 import { AppError } from '../errors';
 import { diffContacts, pipedrivePersonSchema, planContactSync, type ContactDiff, type CurrentContact, type PipedrivePerson, type SyncConfig } from '../sync';
+import { cachedBrevoRead } from './brevo-catalog-cache';
 import { withVendorErrors } from './vendor-error';
 
 /** What a configuration change would do to the contacts, computed without writing anything. */
@@ -69,7 +70,7 @@ export async function dryRunConfig(companyId: string, proposed: SyncConfig): Pro
       if (current.length >= BREVO_CONTACTS_CAP) break;
     }
     const diff = diffContacts(current, [...plan.writes, ...plan.unchanged, ...plan.skipped], { sampleSize: 3 });
-    const names = new Map((await sync.brevo.getLists()).map((l) => [l.id, l.name]));
+    const names = new Map((await cachedBrevoRead(companyId, 'lists', () => sync.brevo.getLists())).map((l) => [l.id, l.name]));
     return {
       personsChecked: persons.length,
       allPersons: !more,

@@ -4,6 +4,7 @@ import { pipedriveForCompany } from '../engine/pipedrive-access';
 import { AppError } from '../errors';
 import type { FieldDefinition as PipedriveField } from '../pipedrive';
 import { organizationSourceOptions, personSourceOptions, type CustomFieldInfo, type SourceOption } from './attribute-compatibility';
+import { cachedBrevoRead } from './brevo-catalog-cache';
 import { withVendorErrors } from './vendor-error';
 
 export interface ContactAttributeInfo {
@@ -53,7 +54,7 @@ export async function loadMappingCatalog(companyId: string): Promise<MappingCata
     const pipedrive = await pipedriveForCompany(companyId);
     return Promise.all([collect(pipedrive.fields('person')), collect(pipedrive.fields('organization'))]);
   });
-  const [contactAttributes, companyAttributes] = await withVendorErrors('read your Brevo attributes', () => Promise.all([brevo.getAttributes(), brevo.getCompanyAttributes()]));
+  const [contactAttributes, companyAttributes] = await withVendorErrors('read your Brevo attributes', () => Promise.all([cachedBrevoRead(companyId, 'attributes', () => brevo.getAttributes()), cachedBrevoRead(companyId, 'companyAttributes', () => brevo.getCompanyAttributes())]));
   return {
     personSources: personSourceOptions(customFieldsOf(personFields)),
     organizationSources: organizationSourceOptions(customFieldsOf(orgFields)),

@@ -3,6 +3,7 @@ import { brevoClientForCompany } from '../accounts/brevo-connection';
 import { pipedriveForCompany } from '../engine/pipedrive-access';
 import type { Pipeline, Stage } from '../pipedrive';
 import { requireBrevo } from './load-mapping-catalog';
+import { cachedBrevoRead } from './brevo-catalog-cache';
 import { withVendorErrors } from './vendor-error';
 
 export interface PipelineWithStages {
@@ -19,7 +20,7 @@ export interface ListCatalog {
 /** Brevo lists and folders, for every list picker. */
 export async function loadListCatalog(companyId: string): Promise<ListCatalog> {
   const brevo = requireBrevo(await brevoClientForCompany(companyId));
-  const [lists, folders] = await withVendorErrors('read your Brevo lists', () => Promise.all([brevo.getLists(), brevo.getFolders()]));
+  const [lists, folders] = await withVendorErrors('read your Brevo lists', () => Promise.all([cachedBrevoRead(companyId, 'lists', () => brevo.getLists()), cachedBrevoRead(companyId, 'folders', () => brevo.getFolders())]));
   return {
     lists: lists.map((l) => ({ id: l.id, name: l.name, folderId: l.folderId ?? null })).sort((a, b) => a.name.localeCompare(b.name)),
     folders: folders.map((f) => ({ id: f.id, name: f.name })).sort((a, b) => a.name.localeCompare(b.name)),

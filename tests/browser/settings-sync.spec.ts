@@ -1,5 +1,5 @@
 import { expect, test, sandboxControl } from './fixtures';
-import { brevoFault, brevoState, demoBrevoKey, installWithBrevo } from './settings-helpers';
+import { brevoFault, brevoState, demoBrevoKey, installWithBrevo, brevoRateLimits } from './settings-helpers';
 
 /**
  * The sync dashboard against the sandboxes: the first backfill's progress bar reaches 100 %, a
@@ -7,6 +7,12 @@ import { brevoFault, brevoState, demoBrevoKey, installWithBrevo } from './settin
  * Brevo, and a full resync runs to the end. The Overview then reports the run and the budget.
  */
 test.describe.configure({ mode: 'serial' });
+
+// Brevo's "other" family allows 100 requests an hour, which the installs and backfills of a few
+// specs in a row use up; these specs are about the settings, so the sandbox lifts the limits
+// for them and puts Brevo's real ones back afterwards.
+test.beforeAll(async ({ request }) => brevoRateLimits(request, 'off'));
+test.afterAll(async ({ request }) => brevoRateLimits(request, 'real'));
 
 test('backfill to 100 %, a refused record with its reason, retry, full resync, and the Overview', async ({ page, request }) => {
   test.setTimeout(240_000);
