@@ -190,6 +190,38 @@ describe('real-time sync through webhooks', () => {
     expect(diffBrevo(w, expectedContacts(w))).toEqual([]);
   });
 
+  it("event rules written in the spec's webhook terms (v1 action names included) decide what is sent, from the next event on", async () => {
+    const { loadSyncConfig, saveSyncConfig } = await import('@/lib/engine/config-store');
+    const { normalizeEventAction } = await import('@/lib/sync/config');
+    const { prisma } = await import('@/lib/db/prisma');
+    const original = await loadSyncConfig(prisma(), w.companyId);
+    // As the connector spec's `webhooks` section writes them: event_action + event_object → Brevo event.
+    const spec = [
+      { event_action: 'updated', event_object: 'deal', brevo_event: 'pd_deal_edited' },
+      { event_action: 'stage_changed', event_object: 'deal', brevo_event: 'pd_deal_moved' },
+      { event_action: 'added', event_object: 'activity', brevo_event: 'pd_activity_added' },
+    ];
+    const eventRules = spec.map((r) => ({ ...normalizeEventAction(r.event_action)!, object: r.event_object as 'deal' | 'activity', brevoEvent: r.brevo_event }));
+    expect(eventRules.map((r) => r.action)).toEqual(['change', 'stage_change', 'create']);
+    await saveSyncConfig(prisma(), w.companyId, { ...original, eventRules });
+    try {
+      const person = personWith(1);
+      const deal = openDealOf(person);
+      const to = [...company().stages.values()].find((s) => s.pipeline_id === deal.pipeline_id && s.id !== deal.stage_id)!.id;
+      const moved = await act(() => w.pipedrive.control.moveDeal(w.domain, deal.id, to));
+      expect(moved.events.map((e) => e.eventName).sort()).toEqual(['pd_deal_edited', 'pd_deal_moved']);
+      expect(moved.events.find((e) => e.eventName === 'pd_deal_moved')).toMatchObject({ eventProperties: { deal_id: deal.id, stage_id: to } });
+      const logged = await act(() => w.pipedrive.control.logActivity(w.domain, { subject: 'Demo', dealId: deal.id }));
+      expect(logged.events.map((e) => e.eventName)).toEqual(['pd_activity_added']);
+      // A person edit matches no rule now: the contact is updated, no event is sent.
+      const edited = await act(() => w.pipedrive.control.editPerson(w.domain, person.id, { first_name: 'Configured' }));
+      expect(edited.events).toEqual([]);
+      expect(diffBrevo(w, expectedContacts(w))).toEqual([]);
+    } finally {
+      await saveSyncConfig(prisma(), w.companyId, original);
+    }
+  });
+
   it("the app's own change through the API (an echo) is recognized: no Brevo write, no event", async () => {
     const person = personWith(0);
     const { pipedriveForCompany } = await import('@/lib/engine/pipedrive-access');
