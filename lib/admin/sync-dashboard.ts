@@ -55,7 +55,10 @@ export interface IssueView {
   attempts: number;
   nextRetryAt: string | null;
   updatedAt: string;
-  /** Only persons can be re-sent one by one; other objects are retried by a full resync. */
+  /**
+   * Only persons can be re-sent one by one (other objects are retried by a full resync), and
+   * only errors and skips: a warning's record was synced, so there is nothing to retry.
+   */
   retryable: boolean;
 }
 
@@ -147,7 +150,7 @@ export async function loadSyncDashboard(companyId: string, filter: IssueFilter =
         attempts: i.attempts,
         nextRetryAt: i.nextRetryAt?.toISOString() ?? null,
         updatedAt: i.updatedAt.toISOString(),
-        retryable: i.object === 'person' && i.status !== 'resolved' && /^\d+$/.test(i.pipedriveId),
+        retryable: i.object === 'person' && i.severity !== 'warning' && i.status !== 'resolved' && /^\d+$/.test(i.pipedriveId),
       })),
       total,
       page: filter.page,
@@ -188,12 +191,13 @@ export async function runSyncAction(companyId: string, input: SyncAction): Promi
       const issue = await db.recordIssue.findFirst({ where: { companyId, id: BigInt(input.issueId) } });
       if (!issue) throw notFound('This record issue');
       if (issue.object !== 'person' || !/^\d+$/.test(issue.pipedriveId)) throw new AppError('not_retryable', `A ${issue.object} is retried by a full resync, not on its own.`, 409);
+      if (issue.severity === 'warning') throw new AppError('not_retryable', 'This record was synced; the warning only says what was left out. Fix the data in Pipedrive and it syncs again by itself.', 409);
       await retryPersons(companyId, [issue]);
       return { message: `Person ${issue.pipedriveId} is being synced again.` };
     }
     case 'retry_all': {
       const filter = input.filter ?? issueFilterSchema.parse({});
-      const issues = await db.recordIssue.findMany({ where: { ...issueWhere(companyId, filter), object: 'person', status: { in: ['open', 'dead', 'retrying'] } }, select: { id: true, pipedriveId: true }, take: 50_000 });
+      const issues = await db.recordIssue.findMany({ where: { ...issueWhere(companyId, filter), object: 'person', severity: { in: filter.severity === 'all' ? ['error', 'skipped'] : filter.severity === 'warning' ? [] : [filter.severity] }, status: { in: ['open', 'dead', 'retrying'] } }, select: { id: true, pipedriveId: true }, take: 50_000 });
       const numeric = issues.filter((i) => /^\d+$/.test(i.pipedriveId));
       if (numeric.length === 0) return { message: 'No person to retry.' };
       const n = await retryPersons(companyId, numeric);

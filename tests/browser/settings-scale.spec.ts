@@ -73,6 +73,15 @@ test('stage editor with 10 pipelines × 15 stages renders and reacts quickly', a
     console.info(`[measure] mapping page (${rows} fields): navigation→table ${mappingMs} ms; search→filtered ${searchMs} ms`);
     expect(mappingMs).toBeLessThan(8000);
     expect(searchMs).toBeLessThan(1000);
+
+    // Tablet width (iPad Air portrait): nothing overflows sideways, the nav stays reachable.
+    await page.setViewportSize({ width: 820, height: 1180 });
+    for (const [path, shot] of [['/settings/lists', 'settings-stages-tablet.png'], ['/settings/mapping', 'settings-mapping-tablet.png'], ['/settings/sync', 'settings-sync-tablet.png']] as const) {
+      await page.goto(path);
+      await expect(page.getByRole('navigation', { name: 'Settings' })).toBeVisible();
+      expect(await page.evaluate(() => document.documentElement.scrollWidth - window.innerWidth), `${path} at 820 px`).toBeLessThanOrEqual(0);
+      await page.screenshot({ path: `tests/browser/screenshots/${shot}` });
+    }
   } finally {
     await sandboxControl(request, '/_control/login-user', { domain: 'acme-demo' });
   }

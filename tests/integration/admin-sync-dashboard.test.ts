@@ -118,6 +118,9 @@ describe('sync dashboard', () => {
     const refused = await call(a, 'POST', '/api/settings/sync', { action: 'retry', issueId: org.id });
     expect(refused.status).toBe(409);
     expect(refused.body.error?.message).toMatch(/full resync/);
+    const warning = await prisma().recordIssue.create({ data: { companyId: a.companyId, object: 'person', pipedriveId: '103', severity: 'warning', code: 'phone_invalid', reason: 'phone left out' } });
+    expect((await call(a, 'GET', '/api/settings/sync?q=103')).body.issues.items[0]!.retryable).toBe(false);
+    expect((await call(a, 'POST', '/api/settings/sync', { action: 'retry', issueId: String(warning.id) })).status).toBe(409);
   });
 
   it('retries all matching persons, and starts a full resync once (a second click returns the same run)', async () => {
