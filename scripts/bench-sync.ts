@@ -2,7 +2,9 @@
  * The sync benchmark (issue 6): a historical backfill of a whole sandbox company into Brevo, a
  * second run with nothing changed, and an incremental run after 1 % of persons changed.
  *
- *   npx tsx --conditions=react-server scripts/bench-sync.ts [--persons 100000] [--limits off|real] [--org-sample 2000] [--keep-going]
+ *   npx tsx --conditions=react-server scripts/bench-sync.ts [--persons 100000] [--limits off|real] [--org-sample 50] [--flush-at N] [--profile DIR] [--skip-verify]
+ *
+ * --profile DIR writes a V8 CPU profile of each sync process (open it in Chrome DevTools).
  *
  * The parent process holds a throwaway database (created and dropped on
  * postgresql://postgres@127.0.0.1:5432/postgres, or BENCH_ADMIN_DATABASE_URL), both sandboxes and
@@ -136,9 +138,10 @@ const ratio = (a: number, b: number) => (b === 0 ? 'n/a' : `${(a / b).toFixed(3)
 const pct = (a: number, b: number) => (b === 0 ? 'n/a' : `${((a / b) * 100).toFixed(1)} %`);
 const pages = (records: number) => Math.max(1, Math.ceil(records / 500));
 
-function runInChild(job: ChildJob): Promise<ChildReport> {
+function runInChild(job: ChildJob, profileDir?: string): Promise<ChildReport> {
   return new Promise((resolve, reject) => {
-    const child = fork(fileURLToPath(import.meta.url), [], { env: { ...process.env, BENCH_CHILD: JSON.stringify(job) } });
+    const execArgv = profileDir ? [...process.execArgv, '--cpu-prof', `--cpu-prof-dir=${profileDir}`] : process.execArgv;
+    const child = fork(fileURLToPath(import.meta.url), [], { env: { ...process.env, BENCH_CHILD: JSON.stringify(job) }, execArgv });
     let report: ChildReport | undefined;
     child.on('message', (m) => (report = m as ChildReport));
     child.on('error', reject);
@@ -164,7 +167,10 @@ async function main(): Promise<void> {
       persons: { type: 'string', default: '100000' },
       limits: { type: 'string', default: 'off' },
       'flush-at': { type: 'string' },
-      'org-sample': { type: 'string', default: '2000' },
+      /** Brevo's company endpoints share the client's 100-per-hour budget: a larger sample waits for it. */
+      'org-sample': { type: 'string', default: '50' },
+      /** Write a V8 CPU profile of each sync process into this directory. */
+      profile: { type: 'string' },
       'skip-verify': { type: 'boolean', default: false },
     },
   });
@@ -273,7 +279,7 @@ async function main(): Promise<void> {
       const logStart = brevo.control.requestLog(account.apiKey).length;
       const tokensBefore = pipedrive.control.budget(domain).used;
       const loadBefore = os.loadavg()[0] ?? 0;
-      const r = await runInChild(job);
+      const r = await runInChild(job, values.profile);
       const log = brevo.control.requestLog(account.apiKey).slice(logStart);
       return { r, log, tokens: pipedrive.control.budget(domain).used - tokensBefore, loadBefore, loadAfter: os.loadavg()[0] ?? 0 };
     };

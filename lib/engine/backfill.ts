@@ -52,6 +52,28 @@ export interface BackfillOptions {
 
 const log = childLogger({ part: 'backfill' });
 
+/**
+ * Keeps the next page's request in flight while the current page is stored and planned, so the
+ * read runs at the pace of the slower of the two instead of their sum. Cursor pages cannot be
+ * fetched further ahead: each cursor comes with the page before it.
+ */
+async function* readAhead<T>(pages: AsyncIterable<T>): AsyncGenerator<T, void, undefined> {
+  const it = pages[Symbol.asyncIterator]();
+  try {
+    let next = it.next();
+    for (;;) {
+      const r = await next;
+      if (r.done) return;
+      next = it.next();
+      // Awaited on the next turn; until then a failure must not count as unhandled.
+      next.catch(() => undefined);
+      yield r.value;
+    }
+  } finally {
+    await it.return?.();
+  }
+}
+
 function emptyProgress(): Progress {
   return Object.fromEntries(PHASES.map((p) => [p, { total: null, done: 0, skipped: 0, failed: 0 }])) as Progress;
 }
@@ -87,7 +109,7 @@ export async function runBackfill(ctx: CompanyContext, runId: string, opts: Back
   const storeStates = async (object: 'organization' | 'deal' | 'lead', rows: EntityState[]) => saveEntityStates(ctx.db, ctx.companyId, object, rows);
 
   if (phaseIndex <= 0) {
-    for await (const page of ctx.pipedrive.organizationPages({ cursor: cp.cursor ?? undefined, limit: opts.pageSize ?? 500 })) {
+    for await (const page of readAhead(ctx.pipedrive.organizationPages({ cursor: cp.cursor ?? undefined, limit: opts.pageSize ?? 500 }))) {
       stats.pipedriveRequests++;
       const parsed = page.items.flatMap((o) => organizationStateOf(o) ?? []);
       await storeStates('organization', parsed.map((p) => p.row));
@@ -100,7 +122,7 @@ export async function runBackfill(ctx: CompanyContext, runId: string, opts: Back
     if (cp.phase === 'organization') await save({ ...cp, phase: 'deal', cursor: null });
   }
   if (PHASES.indexOf(cp.phase) <= 1) {
-    for await (const page of ctx.pipedrive.dealPages({ cursor: cp.cursor ?? undefined, limit: opts.pageSize ?? 500 })) {
+    for await (const page of readAhead(ctx.pipedrive.dealPages({ cursor: cp.cursor ?? undefined, limit: opts.pageSize ?? 500 }))) {
       stats.pipedriveRequests++;
       const parsed = page.items.flatMap((d) => dealStateOf(d) ?? []);
       await storeStates('deal', parsed.map((p) => p.row));
@@ -158,7 +180,7 @@ export async function runBackfill(ctx: CompanyContext, runId: string, opts: Back
     pending.write.catch(() => undefined);
   };
   try {
-    for await (const page of ctx.pipedrive.personPages({ cursor: cp.cursor ?? undefined, limit: opts.pageSize ?? 500 })) {
+    for await (const page of readAhead(ctx.pipedrive.personPages({ cursor: cp.cursor ?? undefined, limit: opts.pageSize ?? 500 }))) {
       stats.pipedriveRequests++;
       for (const p of page.items) {
         const parsed = pipedrivePersonSchema.safeParse(p);
