@@ -1,3 +1,4 @@
+import type pg from 'pg';
 import { z } from 'zod';
 import { BrevoError } from '../brevo/brevo-error';
 import { prisma } from '../db/prisma';
@@ -9,7 +10,7 @@ import { dealStateOf, leadStateOf, organizationStateOf } from './entity-states';
 import { getLink, markDeleted, personsOfOrganizations, saveEntityStates } from './link-store';
 import type { JobDefinition } from '../jobs/define-job';
 import { webhookProcessQueue } from '../webhooks/process-queue';
-import { DEFAULT_STAGE_SETTLE_MS, queueEvents, sendPendingEvents, type QueuedEvent } from './outbox';
+import { queueEvents, sendPendingEvents, type QueuedEvent } from './outbox';
 import { transitionKey } from './deal-changes';
 import { syncOrganizations } from './sync-organizations';
 import { syncPersonsById } from './incremental';
@@ -110,7 +111,7 @@ export async function processWebhookEvent(companyId: string, webhookEventId: big
       let appliedUpTo = applied.rows[0]?.at ?? null;
       for (const p of pending) {
         try {
-          await applyOne(ctx, { eventId: p.eventId, payload: p.payload, receivedAt: p.receivedAt, occurredAt: p.occurredAt, appliedUpTo }, ourUsers);
+          await applyOne(ctx, client, { eventId: p.eventId, payload: p.payload, receivedAt: p.receivedAt, occurredAt: p.occurredAt, appliedUpTo }, ourUsers);
           await db.webhookEvent.update({ where: { id: p.id }, data: { status: 'processed', processedAt: new Date(), attempts: { increment: 1 }, error: null } });
         } catch (err) {
           await db.webhookEvent.update({ where: { id: p.id }, data: { status: 'failed', error: (err as Error).message, attempts: { increment: 1 } } });
@@ -140,14 +141,17 @@ async function sendAndReschedule(ctx: CompanyContext, webhookEventId: bigint, op
   const r = await sendPendingEvents(ctx, { settleMs: opts.settleMs });
   if (!r.heldUntil) return;
   // A stage event waits for its predecessor: come back when its wait is over, even if no other
-  // webhook arrives in between. One delayed flush per company and settle window is enough, since
-  // each flush schedules the next one while something is still held.
+  // webhook arrives in between. Every job that ends with the same earliest hold asks for the same
+  // flush, so the key names that moment: one delayed job per hold, however many jobs saw it (a
+  // key per company would not do: pg-boss keeps a completed job's singleton slot, and a later
+  // hold in that slot would wait for the next scheduled sync). A flush that still finds a later
+  // hold schedules that one. The second of margin absorbs clock skew between hosts.
   const { jobSender } = await import('../jobs/runtime');
   const queue = await jobSender();
   await queue.enqueue(webhookProcessQueue as unknown as JobDefinition, { companyId: ctx.companyId, webhookEventId: String(webhookEventId) }, {
-    startAfter: new Date(r.heldUntil.getTime() + 250),
-    singletonKey: `outbox:${ctx.companyId}`,
-    singletonSeconds: Math.max(1, Math.ceil((opts.settleMs ?? DEFAULT_STAGE_SETTLE_MS) / 1000)),
+    startAfter: new Date(r.heldUntil.getTime() + 1_000),
+    singletonKey: `outbox:${ctx.companyId}:${r.heldUntil.getTime()}`,
+    singletonSeconds: 3_600,
   });
   log.debug({ companyId: ctx.companyId, heldUntil: r.heldUntil }, 'stage event held for its predecessor; flush scheduled');
 }
@@ -162,7 +166,8 @@ interface StoredDelivery {
   appliedUpTo: Date | null;
 }
 
-async function applyOne(ctx: CompanyContext, delivery: StoredDelivery, ourUsers: Set<string>): Promise<void> {
+/** `locks` is the connection holding the record's lock; person locks are taken on it too, so a job never holds two connections. */
+async function applyOne(ctx: CompanyContext, locks: pg.PoolClient, delivery: StoredDelivery, ourUsers: Set<string>): Promise<void> {
   const { receivedAt } = delivery;
   const body = normalizeWebhookBody(delivery.payload);
   if (!body) {
@@ -234,7 +239,7 @@ async function applyOne(ctx: CompanyContext, delivery: StoredDelivery, ourUsers:
         const link = await liveContactLink(ctx, entityId);
         const mergedTo = previous?.merged_to_id ?? meta.merged_to_id;
         const op = planPersonRemoval({ personId: Number(entityId), link: link ? { lists: link.listIds } : null, mergedToId: mergedTo === undefined || mergedTo === null ? null : Number(mergedTo), config: ctx.config });
-        await applyRemoval(ctx, op, link?.listIds ?? []);
+        await applyRemoval(ctx, locks, op, link?.listIds ?? []);
       } else affected.add(Number(entityId));
       break;
     }
@@ -293,7 +298,7 @@ async function applyOne(ctx: CompanyContext, delivery: StoredDelivery, ourUsers:
       break;
   }
   // An echo leaves the app's memory up to date (above) but writes nothing to Brevo.
-  if (!echo && affected.size > 0 && ctx.config.sync.persons) await syncPersonsExclusively(ctx, [...affected]);
+  if (!echo && affected.size > 0 && ctx.config.sync.persons) await syncPersonsExclusively(ctx, locks, [...affected]);
   await queueEvents(ctx.db, ctx.companyId, events);
 }
 
@@ -302,21 +307,16 @@ async function applyOne(ctx: CompanyContext, delivery: StoredDelivery, ourUsers:
  * of one person changed at once are applied by two workers; without this, the one that read the
  * deals first could write its older list set last.
  */
-async function syncPersonsExclusively(ctx: CompanyContext, personIds: readonly number[], opts: { lockAlso?: readonly number[]; before?: () => Promise<void> } = {}): Promise<void> {
+async function syncPersonsExclusively(ctx: CompanyContext, locks: pg.PoolClient, personIds: readonly number[], opts: { lockAlso?: readonly number[]; before?: () => Promise<void> } = {}): Promise<void> {
   const keys = [...new Set([...personIds, ...(opts.lockAlso ?? [])])].sort((a, b) => a - b).map((id) => `${ctx.companyId}:contact:${id}`);
-  const client = await ctx.db.connect();
-  let broken = false;
+  // Taken in id order, and always after the record lock, so two workers cannot deadlock.
+  for (const key of keys) await locks.query('SELECT pg_advisory_lock(hashtextextended($1, 0))', [key]);
   try {
-    // Taken in id order, so two workers with overlapping persons cannot deadlock.
-    for (const key of keys) await client.query('SELECT pg_advisory_lock(hashtextextended($1, 0))', [key]);
-    try {
-      await opts.before?.();
-      await syncPersonsById(ctx, personIds, null);
-    } finally {
-      for (const key of keys) await client.query('SELECT pg_advisory_unlock(hashtextextended($1, 0))', [key]).catch(() => (broken = true));
-    }
+    await opts.before?.();
+    await syncPersonsById(ctx, personIds, null);
   } finally {
-    client.release(broken);
+    // If this fails the connection is broken; the record lock's release then discards it, which frees every lock.
+    for (const key of keys) await locks.query('SELECT pg_advisory_unlock(hashtextextended($1, 0))', [key]).catch(() => undefined);
   }
 }
 
@@ -341,7 +341,7 @@ async function detachContact(ctx: CompanyContext, personId: number, extId: strin
   await ctx.db.query(`UPDATE record_links SET list_ids = '{}', last_hash = NULL, deleted_at = now(), updated_at = now() WHERE company_id = $1 AND object = 'person' AND pipedrive_id = $2`, [ctx.companyId, String(personId)]);
 }
 
-async function applyRemoval(ctx: CompanyContext, op: ReturnType<typeof planPersonRemoval>, linkedLists: readonly number[]): Promise<void> {
+async function applyRemoval(ctx: CompanyContext, locks: pg.PoolClient, op: ReturnType<typeof planPersonRemoval>, linkedLists: readonly number[]): Promise<void> {
   switch (op.kind) {
     case 'contact.delete':
       await ctx.brevo.deleteContact(op.extId, 'ext_id');
@@ -353,7 +353,7 @@ async function applyRemoval(ctx: CompanyContext, op: ReturnType<typeof planPerso
     case 'contact.relink': {
       // Under both persons' contact locks: a sync of the survivor running meanwhile would
       // otherwise write its own link between the check and the re-pointing.
-      await syncPersonsExclusively(ctx, [op.toPersonId], {
+      await syncPersonsExclusively(ctx, locks, [op.toPersonId], {
         lockAlso: [op.fromPersonId],
         before: async () => {
           const survivor = await liveContactLink(ctx, String(op.toPersonId));
