@@ -87,7 +87,8 @@ export async function runConfigCli(db: PrismaClient, argv: readonly string[], io
     const preview = await previewConfigImport(db, company.id, text, args.yes ? {} : await configContext(company.id));
     if (!preview.ok) {
       io.err(`${args.file}: ${preview.errors.length} error${preview.errors.length === 1 ? '' : 's'}; nothing was imported.`);
-      for (const e of preview.errors) io.err(`${args.file}:${e.line}:${e.column}: ${e.path ? `${e.path}: ` : ''}${e.message}`);
+      // The parser's messages usually start with the path already; it is only added when they do not.
+      for (const e of preview.errors) io.err(`${args.file}:${e.line}:${e.column}: ${e.path && !e.message.startsWith(e.path) ? `${e.path}: ` : ''}${e.message}`);
       return 1;
     }
     for (const n of preview.notices) io.err(`${args.file}:${n.line}:${n.column}: note: ${n.message}`);
