@@ -163,6 +163,25 @@ describe('real-time sync through webhooks', () => {
     await removeFromBrevo(email);
   });
 
+  it('with deletions switched on in the settings, a deleted person deletes the contact', async () => {
+    const { loadSyncConfig, saveSyncConfig } = await import('@/lib/engine/config-store');
+    const { prisma } = await import('@/lib/db/prisma');
+    const original = await loadSyncConfig(prisma(), w.companyId);
+    await saveSyncConfig(prisma(), w.companyId, { ...original, deleteContactOnPersonDelete: true });
+    try {
+      const person = personWith(0);
+      const email = emailOf(person);
+      const contacts = state().contacts.length;
+      const { events } = await act(() => w.pipedrive.control.deletePerson(w.domain, person.id));
+      expect(events).toEqual([]);
+      expect(contactOf(email)).toBeUndefined();
+      expect(state().contacts).toHaveLength(contacts - 1);
+      expect(diffBrevo(w, expectedContacts(w))).toEqual([]);
+    } finally {
+      await saveSyncConfig(prisma(), w.companyId, original);
+    }
+  });
+
   it('a logged activity sends activity_logged for the deal person', async () => {
     const person = personWith(1);
     const deal = openDealOf(person);
