@@ -47,6 +47,8 @@ interface ChildReport {
   peakRssBytes: number;
   /** Highest V8 heapUsed seen by a 20 ms sampler. */
   peakHeapBytes: number;
+  /** CPU time (user + system) of the sync process during the run: what carries over to a quieter machine. */
+  cpuMs: number;
   result: unknown;
 }
 
@@ -100,6 +102,7 @@ async function runChild(job: ChildJob): Promise<void> {
   const { pipedriveOrganizationSchema } = await import('../lib/sync');
 
   const started = performance.now();
+  const cpuStart = process.cpuUsage();
   const ctx = await loadCompanyContext(job.companyId);
   const contextMs = performance.now() - started;
   let result: unknown;
@@ -121,9 +124,10 @@ async function runChild(job: ChildJob): Promise<void> {
     result = await syncOrganizations(ctx, orgs, { runId: null });
   }
   const wallMs = performance.now() - started;
+  const cpu = process.cpuUsage(cpuStart);
   clearInterval(sampler);
   peakHeap = Math.max(peakHeap, process.memoryUsage().heapUsed);
-  const report: ChildReport = { op: job.op, wallMs, contextMs, pipedrive: counts.pipedrive, brevo: counts.brevo, peakRssBytes: process.resourceUsage().maxRSS * 1024, peakHeapBytes: peakHeap, result };
+  const report: ChildReport = { op: job.op, wallMs, contextMs, pipedrive: counts.pipedrive, brevo: counts.brevo, peakRssBytes: process.resourceUsage().maxRSS * 1024, peakHeapBytes: peakHeap, cpuMs: (cpu.user + cpu.system) / 1000, result };
   await disconnectPrisma();
   await pgPool().end();
   process.send?.(report);
@@ -379,7 +383,7 @@ async function main(): Promise<void> {
 
     console.log(`\n== backfill (first run) ==`);
     console.log(`  wall time ${(first.r.wallMs / 1000).toFixed(1)} s (of which loading the company context ${(first.r.contextMs / 1000).toFixed(2)} s); load average ${first.loadBefore.toFixed(2)} → ${first.loadAfter.toFixed(2)}`);
-    console.log(`  records read: ${n(records)} (${n(stats.organizations!)} organizations + ${n(stats.deals!)} deals + ${n(liveLeads)} leads + ${n(stats.persons!)} persons; activities are not read: history is not replayed) → ${n(records / (first.r.wallMs / 1000))} records/s end to end`);
+    console.log(`  records read: ${n(records)} (${n(stats.organizations!)} organizations + ${n(stats.deals!)} deals + ${n(liveLeads)} leads + ${n(stats.persons!)} persons; activities are not read: history is not replayed) → ${n(records / (first.r.wallMs / 1000))} records/s end to end; the sync process used ${(first.r.cpuMs / 1000).toFixed(1)} s of CPU = ${n(records / (first.r.cpuMs / 1000))} records per CPU-second`);
     console.log(`  run result: ${JSON.stringify(first.r.result)}`);
     console.log(`  Pipedrive requests: ${n(first.r.pipedrive.total)} vs minimum ${n(pdMin)} (Σ ⌈records/500⌉ per entity + ${metadataCalls} metadata calls) = ${ratio(first.r.pipedrive.total, pdMin)} (target ≤ 1.05×)`);
     console.log(routeLines(first.r.pipedrive));
@@ -413,7 +417,7 @@ async function main(): Promise<void> {
     // ---- 2. nothing changed -------------------------------------------------------------------
     const second = await measure({ op: 'backfill', companyId: saved.companyId, ...(flushAt ? { flushAt } : {}) });
     console.log(`\n== second backfill, nothing changed ==`);
-    console.log(`  wall time ${(second.r.wallMs / 1000).toFixed(1)} s; Pipedrive requests ${n(second.r.pipedrive.total)}; Brevo requests ${second.log.length}, of which writes ${brevoWrites(second.log)} (target 0); peak RSS ${mb(second.r.peakRssBytes)}, heap ${mb(second.r.peakHeapBytes)}`);
+    console.log(`  wall time ${(second.r.wallMs / 1000).toFixed(1)} s (sync CPU ${(second.r.cpuMs / 1000).toFixed(1)} s); Pipedrive requests ${n(second.r.pipedrive.total)}; Brevo requests ${second.log.length}, of which writes ${brevoWrites(second.log)} (target 0); peak RSS ${mb(second.r.peakRssBytes)}, heap ${mb(second.r.peakHeapBytes)}`);
 
     // ---- 3. 1 % of persons changed, incremental run --------------------------------------------
     const editable = [...company.persons.values()].filter((p) => !p.is_deleted && p.emails.length > 0);
