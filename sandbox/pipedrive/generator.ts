@@ -35,6 +35,8 @@ export const seedOptionsSchema = z
     /** Share of deals that are archived (served only by /deals/archived); default 0. */
     archivedDealRate: rate.optional(),
     currencies: z.array(z.string().length(3)).min(1).optional(),
+    /** Extra custom person fields (mixed types) on top of the defaults, for UI scale tests. */
+    extraPersonFields: z.number().int().min(0).max(2000).optional(),
     /** Pipelines with their stage names; defaults to one sales pipeline. */
     pipelines: z.array(z.object({ name: z.string().min(1), stages: z.array(z.string().min(1)).min(1) })).min(1).optional(),
   })
@@ -201,6 +203,14 @@ export function seedCompany(company: SandboxCompany, input: SeedOptions = {}): S
     ctx.userId = company.adminUserId;
     const userIds = [...company.users.values()].map((u) => u.id);
     if (company.fields.person.length === 0) seedFields(company, rng);
+    if (opts.extraPersonFields) {
+      const types = ['varchar', 'double', 'date', 'enum', 'set', 'monetary', 'text', 'phone'] as const;
+      const extra = Array.from({ length: opts.extraPersonFields }, (_, i) => {
+        const type = types[i % types.length]!;
+        return { name: `Custom field ${i + 1} (${type})`, type, ...(type === 'enum' || type === 'set' ? { options: ['Alpha', 'Beta', 'Gamma'] } : {}) };
+      });
+      seedFields(company, rng, { person: extra, organization: [], deal: [] });
+    }
 
     if (company.pipelines.size === 0) {
       const pipes = opts.pipelines ?? [{ name: 'Sales', stages: DEFAULT_STAGES }];
