@@ -359,20 +359,23 @@ async function main(): Promise<void> {
 
     // The Brevo minimum of the chosen write path, from the independent expectation: imports of
     // ≤ 8 MB create every contact with its attributes in the all-contacts list, one status read
-    // per import, then the other lists in the cheaper of POST /contacts/batch (100 contacts a
-    // call) or list adds (150 a call per list); plus the attribute list read and creations.
+    // per import, then the other lists in the fewest calls the writer's three plans allow (batch
+    // items of 100, list adds of 150, or both) taken over the whole company at once, where the
+    // writer works one buffer at a time; plus the attribute list read and creations.
     const expected = expectedContactsIndexed(world);
     let importBytes = 2;
-    let needExtra = 0;
+    const completion: { c: import('../lib/sync').ContactUpsert; rest: number[] }[] = [];
     const perList = new Map<number, number>();
     for (const c of expected.values()) {
       importBytes += Buffer.byteLength(JSON.stringify({ email: c.email, attributes: c.attributes })) + 1;
-      const extra = c.lists.filter((l) => l !== lists.all);
-      if (extra.length) needExtra++;
-      for (const l of extra) perList.set(l, (perList.get(l) ?? 0) + 1);
+      const rest = c.lists.filter((l) => l !== lists.all);
+      for (const l of rest) perList.set(l, (perList.get(l) ?? 0) + 1);
+      if (rest.length) completion.push({ c: { kind: 'contact.upsert', personId: c.personId, email: c.email, extId: `pd_person_${c.personId}`, attributes: {}, lists: c.lists, listIds: c.lists, unlinkListIds: [], blocklisted: false, hash: '', warnings: [] }, rest });
     }
+    const needExtra = completion.length;
     const imports = Math.max(1, Math.ceil(importBytes / (8 * 1024 * 1024)));
-    const listCalls = Math.min(Math.ceil(needExtra / 100), [...perList.values()].reduce((a, m) => a + Math.ceil(m / 150), 0));
+    const { cheapestCompletion } = await import('../lib/engine/contact-writer');
+    const listCalls = cheapestCompletion(completion).calls;
     const attributeSetup = first.log.filter((x) => x.path === '/contacts/attributes' || x.path.startsWith('/contacts/attributes/')).length;
     const brevoMin = imports * 2 + listCalls + attributeSetup;
     const contacts429 = first.log.filter((x) => x.status === 429);

@@ -74,6 +74,43 @@ function importGroups(contacts: readonly ContactUpsert[]): { lists: number[]; me
   return [...byAnchor.values()].map((members) => ({ lists: sharedLists(members), members }));
 }
 
+export interface CompletionPlan {
+  /** List adds of at most 150 emails each. */
+  listAdds: { listId: number; emails: string[] }[];
+  /** Batch items: the lists each contact still needs (its unlinks go along). */
+  batch: Map<ContactUpsert, number[]>;
+  calls: number;
+}
+
+/**
+ * Imported contacts still need their other lists. Three plans, the fewest calls wins:
+ * - batch: one item per contact carrying all its lists (100 contacts a call);
+ * - lists: list adds, 150 emails a call per list;
+ * - hybrid: full list adds of 150, and each list's remainder in batch items, where the contacts
+ *   with the most lists are put in the remainders so that one item covers several of them.
+ * Lists left (unlinks) always travel in batch items: they are rare for new contacts.
+ */
+export function cheapestCompletion(complete: readonly { c: ContactUpsert; rest: number[] }[]): CompletionPlan {
+  const restOf = new Map(complete.map(({ c, rest }) => [c, rest]));
+  const byList = new Map<number, ContactUpsert[]>();
+  for (const { c, rest } of complete) if (c.unlinkListIds.length === 0) for (const l of rest) (byList.get(l) ?? byList.set(l, []).get(l)!).push(c);
+  const plan = (mode: 'batch' | 'lists' | 'hybrid'): CompletionPlan => {
+    const batch = new Map<ContactUpsert, number[]>();
+    const listAdds: CompletionPlan['listAdds'] = [];
+    for (const { c, rest } of complete) if (mode === 'batch' || c.unlinkListIds.length > 0) batch.set(c, rest);
+    if (mode !== 'batch') {
+      for (const [listId, members] of byList) {
+        const sorted = [...members].sort((a, b) => restOf.get(a)!.length - restOf.get(b)!.length || a.personId - b.personId);
+        const viaList = mode === 'lists' ? sorted.length : Math.floor(sorted.length / LIST_CHUNK) * LIST_CHUNK;
+        for (const part of chunk(sorted.slice(0, viaList), LIST_CHUNK)) listAdds.push({ listId, emails: part.map((c) => c.email) });
+        for (const c of sorted.slice(viaList)) batch.set(c, [...(batch.get(c) ?? []), listId]);
+      }
+    }
+    return { listAdds, batch, calls: listAdds.length + Math.ceil(batch.size / BATCH_UPDATE_CHUNK) };
+  };
+  return [plan('batch'), plan('lists'), plan('hybrid')].reduce((best, p) => (p.calls < best.calls ? p : best));
+}
+
 export async function writeContacts(brevo: BrevoClient, writes: readonly ContactUpsert[], opts: WriteOptions): Promise<WriteResult> {
   const result: WriteResult = { written: [], issues: [], requests: 0 };
   const done = (c: ContactUpsert, brevoContactId?: number) =>
@@ -171,30 +208,19 @@ export async function writeContacts(brevo: BrevoClient, writes: readonly Contact
     });
   }
 
-  // The imported contacts' other lists (and lists they left): the cheaper of the two ways.
+  // The imported contacts' other lists (and lists they left), in the fewest calls of three plans.
   const complete = imported.filter(({ c, rest }) => rest.length > 0 || c.unlinkListIds.length > 0);
   for (const { c, rest } of imported) if (rest.length === 0 && c.unlinkListIds.length === 0) done(c);
-  const adds = new Map<number, ContactUpsert[]>();
-  const removals = new Map<number, ContactUpsert[]>();
-  for (const { c, rest } of complete) {
-    for (const l of rest) (adds.get(l) ?? adds.set(l, []).get(l)!).push(c);
-    for (const l of c.unlinkListIds) (removals.get(l) ?? removals.set(l, []).get(l)!).push(c);
-  }
-  const perListCalls = [...adds.values(), ...removals.values()].reduce((a, m) => a + Math.ceil(m.length / LIST_CHUNK), 0);
-  if (Math.ceil(complete.length / BATCH_UPDATE_CHUNK) <= perListCalls) {
-    const missing = await batchUpdate(complete.map(({ c, rest }) => ({ c, attributes: false, listIds: rest, unlinkListIds: c.unlinkListIds })));
-    // The import reported these as saved, so "not found" means Brevo dropped them since.
-    for (const c of missing) result.issues.push(issueOf(c, 'not_found', `Contact ${c.email}: imported, but Brevo no longer finds it to add its lists.`));
-  } else {
-    const calls = [...[...adds].map(([l, m]) => ({ l, m, add: true })), ...[...removals].map(([l, m]) => ({ l, m, add: false }))];
-    await mapLimit(calls, BATCH_CONCURRENCY, async ({ l, m, add }) => {
-      const emails = m.map((c) => c.email);
-      // A contact already in (or already out of) the list is in the state this write wants.
-      if (add) await brevo.addContactsToList(l, { emails });
-      else await brevo.removeContactsFromList(l, { emails });
-      result.requests += Math.ceil(emails.length / LIST_CHUNK);
-    });
-    for (const { c } of complete) done(c);
-  }
+  const plan = cheapestCompletion(complete);
+  await mapLimit(plan.listAdds, BATCH_CONCURRENCY, async ({ listId, emails }) => {
+    // A contact already in the list is in the state this write wants.
+    await brevo.addContactsToList(listId, { emails });
+    result.requests++;
+  });
+  const missing = await batchUpdate([...plan.batch].map(([c, listIds]) => ({ c, attributes: false, listIds, unlinkListIds: c.unlinkListIds })));
+  // The import reported these as saved, so "not found" means Brevo dropped them since.
+  for (const c of missing) result.issues.push(issueOf(c, 'not_found', `Contact ${c.email}: imported, but Brevo no longer finds it to add its lists.`));
+  // batchUpdate reported its own contacts; those only in list adds are done now.
+  for (const { c } of complete) if (!plan.batch.has(c)) done(c);
   return result;
 }
