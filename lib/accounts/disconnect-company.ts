@@ -3,6 +3,7 @@ import { prisma } from '../db/prisma';
 import { oauthConfig } from '../engine/pipedrive-access';
 import { childLogger } from '../log';
 import { revokeToken } from '../pipedrive';
+import { removeWebhooks } from '../webhooks/remove-webhooks';
 import { deleteCompanyData } from './delete-company';
 
 const log = childLogger({ part: 'disconnect' });
@@ -13,6 +14,8 @@ const log = childLogger({ part: 'disconnect' });
  * effort: the customer asked for their data to go, and it goes even if Pipedrive is down.
  */
 export async function disconnectCompany(companyId: string): Promise<{ revoked: number; deleted: boolean }> {
+  // Before revoking: an API-token install's webhooks would otherwise keep calling a deleted company.
+  await removeWebhooks(companyId).catch((err: unknown) => log.warn({ err, companyId }, 'webhook removal failed; deleting anyway'));
   const installations = await prisma().installation.findMany({ where: { companyId } });
   let revoked = 0;
   for (const inst of installations) {

@@ -16,6 +16,12 @@ export class JobQueue {
   private readonly log = childLogger({ part: 'queue' });
 
   private readonly lockPool: pg.Pool;
+  private readonly stopHooks: (() => Promise<void>)[] = [];
+
+  /** Work to end with the queue (e.g. a LISTEN connection started beside the workers). */
+  onStop(hook: () => Promise<void>): void {
+    this.stopHooks.push(hook);
+  }
 
   constructor(databaseUrl: string, opts: { maintenance?: boolean } = {}) {
     this.lockPool = new pg.Pool({ connectionString: databaseUrl, max: 1 });
@@ -40,7 +46,7 @@ export class JobQueue {
   }
 
   /** Creates the queue and its dead-letter queue with the job's retry policy (idempotent). */
-  async ensureQueue(def: JobDefinition): Promise<void> {
+  async ensureQueue(def: Pick<JobDefinition, 'name' | 'retry' | 'expireInSeconds'>): Promise<void> {
     if (this.created.has(def.name)) return;
     // pg-boss's createQueue deadlocks when two processes create the same queue at once, so
     // queue creation is serialized across processes with an advisory lock.
@@ -55,7 +61,7 @@ export class JobQueue {
     this.created.add(def.name);
   }
 
-  private async createQueues(def: JobDefinition): Promise<void> {
+  private async createQueues(def: Pick<JobDefinition, 'name' | 'retry' | 'expireInSeconds'>): Promise<void> {
     const dead = deadLetterQueue(def.name);
     if (!(await this.boss.getQueue(dead))) await this.boss.createQueue(dead, { name: dead, retentionDays: 30 });
     const options = {
@@ -116,6 +122,7 @@ export class JobQueue {
   async stop(timeoutMs = 30_000): Promise<void> {
     if (!this.started) return;
     this.started = false;
+    for (const hook of this.stopHooks) await hook().catch((err: unknown) => this.log.warn({ err }, 'stop hook failed'));
     await this.boss.stop({ graceful: true, wait: true, timeout: timeoutMs, close: true });
     await this.lockPool.end();
   }

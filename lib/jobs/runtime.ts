@@ -15,6 +15,9 @@ export async function startWorkers(): Promise<JobQueue> {
     await queue.ensureQueue(s.job);
     await queue.raw.schedule(s.job.name, s.cron, s.payload, { tz: 'UTC' });
   }
+  const { listenForWebhooks } = await import('../engine/webhook-listener');
+  const listener = await listenForWebhooks(requireDatabaseUrl());
+  queue.onStop(() => listener.stop());
   logger().info({ jobs: allJobs.map((j) => j.name), concurrency }, 'workers started');
   return queue;
 }

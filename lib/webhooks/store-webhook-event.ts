@@ -1,8 +1,8 @@
 import { pgPool } from '../db/pool';
 import { requireDatabaseUrl } from '../env';
-import type { JobDefinition } from '../jobs/define-job';
 import { JobQueue } from '../jobs/queue';
 import type { NormalizedWebhook } from './parse-webhook-body';
+import { WEBHOOK_CHANNEL } from './notify-channel';
 import { webhookProcessQueue } from './process-queue';
 
 /**
@@ -67,7 +67,7 @@ function ensureProcessQueue(): Promise<void> {
   queueReady ??= (async () => {
     const queue = await new JobQueue(requireDatabaseUrl(), { maintenance: false }).start();
     try {
-      await queue.ensureQueue(webhookProcessQueue as unknown as JobDefinition);
+      await queue.ensureQueue(webhookProcessQueue);
     } finally {
       await queue.stop();
     }
@@ -99,6 +99,9 @@ export async function storeWebhookEvent(companyId: string, e: NormalizedWebhook,
     }
     if (!row.queue_exists) throw new Error(`job queue ${webhookProcessQueue.name} is missing and could not be created`);
     if (row.event_id === null) return { kind: 'duplicate' };
+    // Wake a listening worker now (lib/engine/webhook-listener.ts) rather than at pg-boss's next
+    // poll; the job just written still guarantees processing if nobody is listening.
+    if (row.job_id) await pgPool().query('SELECT pg_notify($1, $2)', [WEBHOOK_CHANNEL, `${companyId}:${row.event_id}`]).catch(() => undefined);
     return { kind: 'stored', webhookEventId: BigInt(row.event_id), jobId: row.job_id };
   }
 }
