@@ -7,15 +7,15 @@ import { createRealtimeWorld, type RealtimeWorld } from '../helpers/realtime-wor
  */
 describe('webhook notifications wake the workers', () => {
   let world: RealtimeWorld;
-  let stopListener: (() => Promise<void>) | undefined;
+  let listener: { stop(): Promise<void> } | undefined;
 
   beforeAll(async () => {
     world = await createRealtimeWorld({ seed: 31, users: 1, organizations: 10, persons: 60, deals: 40, activities: 0, leads: 0 }, { domain: 'latency-co' });
     const { listenForWebhooks } = await import('@/lib/engine/webhook-listener');
-    stopListener = (await listenForWebhooks(world.db.url)).stop;
+    listener = await listenForWebhooks(world.db.url);
   }, 180_000);
   afterAll(async () => {
-    await stopListener?.();
+    await listener?.stop();
     await world.closeAll();
   });
 
