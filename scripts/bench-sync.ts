@@ -2,7 +2,7 @@
  * The sync benchmark (issue 6): a historical backfill of a whole sandbox company into Brevo, a
  * second run with nothing changed, and an incremental run after 1 % of persons changed.
  *
- *   npx tsx --conditions=react-server scripts/bench-sync.ts [--persons 100000] [--limits off|real] [--org-sample 50] [--flush-at N] [--profile DIR] [--skip-verify]
+ *   npx tsx --conditions=react-server scripts/bench-sync.ts [--persons 100000] [--limits off|real] [--org-sample 50] [--flush-at N] [--profile DIR] [--child-heap-mb N] [--skip-verify]
  *
  * --profile DIR writes a V8 CPU profile of each sync process (open it in Chrome DevTools).
  *
@@ -192,9 +192,9 @@ const ratio = (a: number, b: number) => (b === 0 ? 'n/a' : `${(a / b).toFixed(3)
 const pct = (a: number, b: number) => (b === 0 ? 'n/a' : `${((a / b) * 100).toFixed(1)} %`);
 const pages = (records: number) => Math.max(1, Math.ceil(records / 500));
 
-function runInChild(job: ChildJob, profileDir?: string): Promise<ChildReport> {
+function runInChild(job: ChildJob, profileDir?: string, heapMb?: number): Promise<ChildReport> {
   return new Promise((resolve, reject) => {
-    const execArgv = profileDir ? [...process.execArgv, '--cpu-prof', `--cpu-prof-dir=${profileDir}`] : process.execArgv;
+    const execArgv = [...process.execArgv, ...(profileDir ? ['--cpu-prof', `--cpu-prof-dir=${profileDir}`] : []), ...(heapMb ? [`--max-old-space-size=${heapMb}`] : [])];
     const child = fork(fileURLToPath(import.meta.url), [], { env: { ...process.env, BENCH_CHILD: JSON.stringify(job) }, execArgv });
     let report: ChildReport | undefined;
     child.on('message', (m) => (report = m as ChildReport));
@@ -225,6 +225,8 @@ async function main(): Promise<void> {
       'org-sample': { type: 'string', default: '50' },
       /** Write a V8 CPU profile of each sync process into this directory. */
       profile: { type: 'string' },
+      /** Caps the sync process's V8 old space (MB): tells live memory from garbage not yet collected. */
+      'child-heap-mb': { type: 'string' },
       'skip-verify': { type: 'boolean', default: false },
     },
   });
@@ -335,7 +337,7 @@ async function main(): Promise<void> {
       const logStart = brevo.control.requestLog(account.apiKey).length;
       const tokensBefore = pipedrive.control.budget(domain).used;
       const loadBefore = os.loadavg()[0] ?? 0;
-      const r = await runInChild(job, values.profile);
+      const r = await runInChild(job, values.profile, values['child-heap-mb'] ? Number(values['child-heap-mb']) : undefined);
       const log = brevo.control.requestLog(account.apiKey).slice(logStart);
       return { r, log, tokens: pipedrive.control.budget(domain).used - tokensBefore, loadBefore, loadAfter: os.loadavg()[0] ?? 0 };
     };
