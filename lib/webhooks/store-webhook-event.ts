@@ -50,7 +50,9 @@ WITH queue AS (
 )
 SELECT (SELECT id FROM ev)::text AS event_id,
        (SELECT id FROM job)::text AS job_id,
-       EXISTS (SELECT 1 FROM queue) AS queue_exists`;
+       EXISTS (SELECT 1 FROM queue) AS queue_exists,
+       -- Wakes a listening worker (lib/engine/webhook-listener.ts) at commit, in the same round trip.
+       (SELECT pg_notify($11::text, $1::text || ':' || ev.id::text) FROM ev WHERE EXISTS (SELECT 1 FROM job))::text AS notified`;
 
 export type StoreOutcome = { kind: 'stored'; webhookEventId: bigint; jobId: string | null } | { kind: 'duplicate' };
 
@@ -87,7 +89,7 @@ const WEBHOOK_ID = /^[1-9][0-9]{0,9}$/;
 export async function storeWebhookEvent(companyId: string, e: NormalizedWebhook, rawJson?: string): Promise<StoreOutcome> {
   await ensureProcessQueue();
   const webhookId = e.webhookId !== null && WEBHOOK_ID.test(e.webhookId) && Number(e.webhookId) <= 2 ** 31 - 1 ? Number(e.webhookId) : null;
-  const params = [companyId, e.eventId, e.object, e.action, e.entityId, rawJson ?? JSON.stringify(e.payload), e.occurredAt?.toISOString() ?? null, e.synced, webhookProcessQueue.name, webhookId];
+  const params = [companyId, e.eventId, e.object, e.action, e.entityId, rawJson ?? JSON.stringify(e.payload), e.occurredAt?.toISOString() ?? null, e.synced, webhookProcessQueue.name, webhookId, WEBHOOK_CHANNEL];
   for (let attempt = 0; ; attempt++) {
     const r = await pgPool().query<{ event_id: string | null; job_id: string | null; queue_exists: boolean }>(STORE_SQL, params);
     const row = r.rows[0]!;
@@ -99,9 +101,6 @@ export async function storeWebhookEvent(companyId: string, e: NormalizedWebhook,
     }
     if (!row.queue_exists) throw new Error(`job queue ${webhookProcessQueue.name} is missing and could not be created`);
     if (row.event_id === null) return { kind: 'duplicate' };
-    // Wake a listening worker now (lib/engine/webhook-listener.ts) rather than at pg-boss's next
-    // poll; the job just written still guarantees processing if nobody is listening.
-    if (row.job_id) await pgPool().query('SELECT pg_notify($1, $2)', [WEBHOOK_CHANNEL, `${companyId}:${row.event_id}`]).catch(() => undefined);
     return { kind: 'stored', webhookEventId: BigInt(row.event_id), jobId: row.job_id };
   }
 }
