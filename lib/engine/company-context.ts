@@ -36,6 +36,14 @@ export interface CompanyContext {
   metadataRequests: number;
 }
 
+/**
+ * Pipedrive's update times have whole seconds, so a change made in the very second the company
+ * connected must count as after it: the cut-off is rounded down to its second.
+ */
+export function eventsCutoff(eventsSince: Date | null | undefined): Date | null {
+  return eventsSince ? new Date(Math.floor(eventsSince.getTime() / 1000) * 1000) : null;
+}
+
 export class SyncUnavailableError extends Error {
   constructor(
     readonly companyId: string,
@@ -82,7 +90,7 @@ export async function loadCompanyContext(companyId: string, opts: { provisionAtt
   return {
     companyId,
     config,
-    eventsSince: company.syncSettings?.eventsSince ?? null,
+    eventsSince: eventsCutoff(company.syncSettings?.eventsSince),
     pipedrive,
     brevo,
     db: pgPool(),

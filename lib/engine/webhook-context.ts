@@ -1,5 +1,5 @@
 import { prisma } from '../db/prisma';
-import { loadCompanyContext, type CompanyContext } from './company-context';
+import { eventsCutoff, loadCompanyContext, type CompanyContext } from './company-context';
 import { loadSyncConfig } from './config-store';
 
 /**
@@ -49,7 +49,7 @@ export async function webhookCompanyContext(companyId: string, now: () => number
     });
   }
   const { ctx } = await entry;
-  return { ...ctx, config, eventsSince: company.syncSettings?.eventsSince ?? null };
+  return { ...ctx, config, eventsSince: eventsCutoff(company.syncSettings?.eventsSince) };
 }
 
 /** Forgets what is kept for the company (tests, and a caller that knows the metadata changed). */
