@@ -43,27 +43,13 @@ const v2Body = z.object({
   data: z.record(z.string(), z.unknown()).nullable().default(null),
   previous: z.record(z.string(), z.unknown()).nullable().default(null),
 });
-const v1Body = z.object({ meta: z.object({ action: z.string(), object: z.string(), id: z.union([z.string(), z.number()]).nullish(), timestamp: z.union([z.string(), z.number()]).nullish(), change_source: z.string().nullish(), user_id: z.union([z.string(), z.number()]).nullish() }).loose(), current: z.record(z.string(), z.unknown()).nullable().optional(), previous: z.record(z.string(), z.unknown()).nullable().optional() });
-
-const V1_ACTIONS: Record<string, 'create' | 'change' | 'delete'> = { added: 'create', updated: 'change', merged: 'change', deleted: 'delete' };
-
-/** Reads a stored payload as v2 (older v1 webhooks are translated). */
+/**
+ * Reads a stored payload. Ingest (lib/webhooks/parse-webhook-body.ts) already stores legacy v1
+ * deliveries in the v2 shape, so there is one translation of v1, not two.
+ */
 export function normalizeWebhookBody(payload: unknown): z.infer<typeof v2Body> | null {
   const v2 = v2Body.safeParse(payload);
-  if (v2.success) return v2.data;
-  const v1 = v1Body.safeParse(payload);
-  if (!v1.success) return null;
-  const action = V1_ACTIONS[v1.data.meta.action];
-  if (!action) return null;
-  const current = v1.data.current ?? null;
-  const previous = v1.data.previous ?? null;
-  // v1 `previous` is the whole old object: keep only what changed, as v2 does.
-  const changed = previous && current ? Object.fromEntries(Object.entries(previous).filter(([k, v]) => JSON.stringify(current[k]) !== JSON.stringify(v))) : previous;
-  return {
-    meta: { action, entity: v1.data.meta.object, entity_id: v1.data.meta.id ?? (current?.id as number | undefined), timestamp: v1.data.meta.timestamp, change_source: v1.data.meta.change_source, user_id: v1.data.meta.user_id, merged_from_id: v1.data.meta.action === 'merged' ? (previous?.id as number | undefined) : undefined },
-    data: action === 'delete' ? null : current,
-    previous: action === 'create' ? null : changed,
-  };
+  return v2.success ? v2.data : null;
 }
 
 export interface ProcessOptions {
