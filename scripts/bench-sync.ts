@@ -239,43 +239,20 @@ async function main(): Promise<void> {
     const domain = 'bench-co';
     const co = pipedrive.control.createCompany({ name: 'Bench Co', domain, plan: 'growth', seed: shape });
     console.log(`seeded the Pipedrive sandbox in ${((performance.now() - seedStart) / 1000).toFixed(1)} s: ${JSON.stringify(pipedrive.control.stats(domain))}`);
-    const t = pipedrive.control.issueTokens({ clientId: app.clientId, domain });
-    const { saveInstallation } = await import('../lib/auth/installations');
-    const { connectBrevo } = await import('../lib/accounts/brevo-connection');
-    const { saveSyncConfig, loadSyncConfig } = await import('../lib/engine/config-store');
     const { prisma, disconnectPrisma } = await import('../lib/db/prisma');
     const { pgPool } = await import('../lib/db/pool');
     cleanups.unshift(async () => {
       await disconnectPrisma();
       await pgPool().end();
     });
-    const saved = await saveInstallation(
-      { userId: co.adminUserId, name: 'Admin', email: 'admin@bench.test', companyId: co.id, companyName: co.name, companyDomain: domain, isAdmin: true },
-      { authMode: 'oauth', apiDomain: t.api_domain, accessToken: t.access_token, refreshToken: t.refresh_token, expiresAt: new Date(Date.now() + t.expires_in * 1000), scopes: t.scope.split(',') },
-    );
-    const account = brevo.control.createAccount({ companyName: 'Bench Marketing' });
-    await connectBrevo(saved.companyId, account.apiKey);
-    const folder = brevo.control.createFolder(account.apiKey, 'Pipedrive');
-    const list = (name: string) => brevo.control.createList(account.apiKey, name, folder);
-    const lists = { all: list('All contacts'), won: list('Won'), lost: list('Lost'), nurture: list('Nurture'), stages: new Map<number, number>() };
-    const company = pipedrive.control.company(domain);
-    const stageRules = [];
-    for (const stage of company.stages.values()) {
-      const id = list(`Stage ${stage.name} (${stage.id})`);
-      lists.stages.set(stage.id, id);
-      stageRules.push({ match: 'stage' as const, stageId: stage.id, listId: id });
-    }
-    const config = await loadSyncConfig(prisma(), saved.companyId);
+    const { installTestCompany } = await import('../tests/helpers/engine-world');
     // The contacts path is measured with organizations → companies off: Brevo's company endpoints
     // allow 100 requests an hour, so that path is measured on its own, on a sample (below).
-    const baseConfig = {
-      ...config,
-      sync: { ...config.sync, organizations: false },
-      lists: { allContacts: lists.all, qualifiedLeads: null, customers: null, churned: null, nurture: lists.nurture },
-      stageRules: [...stageRules, { match: 'won' as const, pipelineId: null, listId: lists.won }, { match: 'lost' as const, pipelineId: null, listId: lists.lost }],
-    };
-    await saveSyncConfig(prisma(), saved.companyId, baseConfig);
-    await prisma().syncSettings.update({ where: { companyId: saved.companyId }, data: { eventsSince: new Date() } });
+    const installed = await installTestCompany(pipedrive, brevo, app.clientId, co, (c) => ({ ...c, sync: { ...c.sync, organizations: false } }));
+    const saved = { companyId: installed.companyId };
+    const account = { apiKey: installed.brevoKey };
+    const lists = installed.lists;
+    const company = pipedrive.control.company(domain);
     // With limits off the Pipedrive sandbox does not count tokens; an unreachable limit makes it
     // count them (and send the rate headers) without ever refusing a request.
     if (limits === 'off') pipedrive.control.setRateLimits({ mode: 'real', burst: 1_000_000_000, dailyBudget: 1e15 });
@@ -396,7 +373,9 @@ async function main(): Promise<void> {
     // ---- 4. organizations → companies, on a sample --------------------------------------------
     const sample = Math.min(Number(values['org-sample']), stats.organizations!);
     if (sample > 0) {
-      await saveSyncConfig(prisma(), saved.companyId, { ...baseConfig, sync: { ...baseConfig.sync, organizations: true } });
+      const { saveSyncConfig, loadSyncConfig } = await import('../lib/engine/config-store');
+      const current = await loadSyncConfig(prisma(), saved.companyId);
+      await saveSyncConfig(prisma(), saved.companyId, { ...current, sync: { ...current.sync, organizations: true } });
       if (limits === 'real') brevo.control.setRateLimits('off');
       const orgs = await measure({ op: 'organizations', companyId: saved.companyId, sample });
       const companyCalls = orgs.log.filter((x) => x.path.startsWith('/companies')).length;
