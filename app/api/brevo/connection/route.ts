@@ -13,8 +13,7 @@ export const GET = withAdmin(async (_req, admin) => NextResponse.json({ connecti
 export const PUT = withAdmin(async (req, admin) => {
   const { apiKey } = bodySchema.parse(await req.json().catch(() => ({})));
   const connection = await connectBrevo(admin.companyId, apiKey);
-  const { backfillRunId } = await startSyncAfterConnect(admin.companyId);
-  return NextResponse.json({ connection, backfillRunId });
+  return NextResponse.json({ connection, ...(await startSyncAfterConnect(admin.companyId)) });
 });
 
 export const DELETE = withAdmin(async (_req, admin) => {
