@@ -365,15 +365,22 @@ export class BrevoClient {
     return (await this.http.request({ method: 'GET', path: `/processes/${processId}`, schema: processSchema, what: `read process ${processId}` })).data;
   }
 
-  /** Polls GET /processes/{id} (the 100-per-hour family: keep the interval generous in production). */
+  /**
+   * Polls GET /processes/{id} (the 100-per-hour family). An import is never done at once, so the
+   * first read waits a quarter second; the waits then double up to `pollIntervalMs`, so a short
+   * import is seen done soon after it is and a long one costs few reads of that small budget.
+   */
   async waitForProcess(processId: number, opts: { pollIntervalMs?: number; timeoutMs?: number } = {}): Promise<BrevoProcess> {
     const deadline = this.now() + (opts.timeoutMs ?? 30 * 60_000);
+    const longest = opts.pollIntervalMs ?? 15_000;
+    let wait = Math.min(250, longest);
     for (;;) {
+      await this.sleep(wait);
       const p = await this.getProcess(processId);
       // Brevo spells the running state `in_process` (2024 spec) or `processing` (2026 SDK).
       if (p.status === 'completed' || p.status === 'failed' || p.status === 'cancelled') return p;
       if (this.now() > deadline) throw new BrevoError('transient', `Brevo import ${processId} is still ${p.status}; it will be checked again later.`);
-      await this.sleep(opts.pollIntervalMs ?? 15_000);
+      wait = Math.min(longest, wait * 2);
     }
   }
 

@@ -111,6 +111,24 @@ describe('BrevoTransport', () => {
     expect(res.status).toBe(204);
     expect(waits).toEqual([7000, 3000]);
   });
+  it('paces with the limit Brevo announces, and not at all where Brevo announces none', async () => {
+    const acquired: number[] = [];
+    const limiter = new MemoryRateLimiter();
+    const counting = {
+      acquire: (key: string, policy: { capacity: number; refillPerSecond: number }, cost?: number, maxWaitMs?: number) => {
+        acquired.push(policy.capacity);
+        return limiter.acquire(key, policy, cost, maxWaitMs);
+      },
+      observe: limiter.observe.bind(limiter),
+    };
+    const advanced = { 'x-sib-ratelimit-limit': '20', 'x-sib-ratelimit-remaining': '19', 'x-sib-ratelimit-reset': '1' };
+    const { fetchImpl } = scriptedFetch([{ status: 204, headers: advanced }, { status: 204, headers: advanced }, ...Array<Scripted>(6).fill({ status: 204 }), { status: 429, body: { code: 'too_many_requests', message: 'x' } }, { status: 204 }]);
+    const t = new BrevoTransport({ baseUrl: 'https://api.brevo.test/v3', apiKey: 'k', limiter: counting, budgetKey: 'k', fetch: fetchImpl, sleep: () => Promise.resolve() });
+    for (let i = 0; i < 9; i++) await t.request({ method: 'DELETE', path: `/contacts/${i}`, what: 'delete' });
+    // 10 (General) for the first, 20 once announced; after 5 answers without headers nothing is
+    // acquired; the 429 brings the General tier back for its retry.
+    expect(acquired).toEqual([10, 20, 20, 20, 20, 20, 20, 10]);
+  });
 });
 
 describe('error classification', () => {

@@ -1,5 +1,6 @@
 import type { z } from 'zod';
 import { RateBudgetExhaustedError, type RateLimiter, type RatePolicy } from '../ratelimit/types';
+import { initialLimitState, nextLimitState, type FamilyLimitState } from './announced-limits';
 import { BrevoError, errorFromResponse } from './brevo-error';
 import { brevoBudgetKey, brevoFamilyOf, GENERAL_TIER_POLICIES, type BrevoFamily } from './rate-families';
 
@@ -67,6 +68,8 @@ export class BrevoTransport {
   private readonly baseUrl: string;
   /** Requests sent and not yet answered, per family: they will spend budget the last answer still shows. */
   private readonly inflight = new Map<BrevoFamily, number>();
+  /** Each family's budget as Brevo's answers describe it for this account (announced-limits.ts). */
+  private readonly limits = new Map<BrevoFamily, FamilyLimitState>();
 
   constructor(private readonly opts: BrevoTransportOptions) {
     this.fetchImpl = opts.fetch ?? fetch;
@@ -96,15 +99,16 @@ export class BrevoTransport {
   async request<S extends z.ZodType | undefined>(req: BrevoRequest<S>): Promise<BrevoResponse<S extends z.ZodType ? z.infer<S> : undefined>> {
     const family = brevoFamilyOf(req.method, req.path);
     const key = brevoBudgetKey(this.opts.budgetKey, family);
-    const policy = this.policies[family];
+    const defaults = this.policies[family];
     let lastError: BrevoError | undefined;
     for (let attempt = 0; attempt <= this.maxRetries; attempt++) {
       if (attempt > 0 && lastError?.kind === 'transient') {
         const cap = Math.min(30_000, this.backoffBaseMs * 2 ** (attempt - 1));
         await this.sleep(Math.round(cap / 2 + (this.random() * cap) / 2));
       }
+      const policy = this.policyOf(family);
       try {
-        await this.opts.limiter.acquire(key, policy, 1, this.maxRateWaitMs);
+        if (policy) await this.opts.limiter.acquire(key, policy, 1, this.maxRateWaitMs);
       } catch (e) {
         if (e instanceof RateBudgetExhaustedError) {
           throw new BrevoError('rate_limited', `The Brevo request budget (${family}) is spent until ${e.retryAt.toISOString()}; the sync resumes then.`, { retryAt: e.retryAt, cause: e });
@@ -132,7 +136,15 @@ export class BrevoTransport {
         continue;
       }
       this.inflight.set(family, (this.inflight.get(family) ?? 1) - 1);
-      const observedReset = await this.observe(key, policy, res, this.inflight.get(family) ?? 0);
+      this.limits.set(
+        family,
+        nextLimitState(defaults, this.limits.get(family) ?? initialLimitState(defaults), res.status, {
+          limit: res.headers.get('x-sib-ratelimit-limit'),
+          remaining: res.headers.get('x-sib-ratelimit-remaining'),
+          reset: res.headers.get('x-sib-ratelimit-reset'),
+        }),
+      );
+      const observedReset = await this.observe(key, this.policyOf(family) ?? defaults, res, this.inflight.get(family) ?? 0);
       let text: string;
       try {
         text = await res.text();
@@ -152,7 +164,7 @@ export class BrevoTransport {
       if (res.status === 429) {
         const blockedUntil = new Date(this.now() + (observedReset ?? 1) * 1000);
         this.opts.logger?.warn({ budgetKey: this.opts.budgetKey, family, method: req.method, path: req.path, attempt, retryAt: blockedUntil.toISOString() }, 'brevo rate limited');
-        await this.opts.limiter.observe(key, policy, { remaining: 0, blockedUntil });
+        await this.opts.limiter.observe(key, this.policyOf(family) ?? defaults, { remaining: 0, blockedUntil });
         lastError = errorFromResponse(429, body, req.what);
         lastError = new BrevoError('rate_limited', lastError.message, { status: 429, retryAt: blockedUntil, brevoMessage: lastError.brevoMessage });
         continue;
@@ -174,6 +186,12 @@ export class BrevoTransport {
       lastError = err;
     }
     throw lastError ?? new BrevoError('transient', `Brevo could not be reached while trying to ${req.what}.`);
+  }
+
+  /** The budget to spend before a request of the family, or null when Brevo does not limit it. */
+  private policyOf(family: BrevoFamily): RatePolicy | null {
+    const defaults = this.policies[family];
+    return (this.limits.get(family) ?? initialLimitState(defaults)).policy;
   }
 
   /**

@@ -198,7 +198,7 @@ export async function writeContacts(brevo: BrevoClient, writes: readonly Contact
   for (const group of importGroups(importable)) {
     const r = await brevo.importContacts(
       group.members.map((c) => ({ email: c.email, attributes: brevoAttributes(c.attributes, c.extId) })),
-      { listIds: group.lists, updateExistingContacts: true, emptyContactsAttributes: true, pollIntervalMs: opts.importPollMs ?? 1_000 },
+      { listIds: group.lists, updateExistingContacts: true, emptyContactsAttributes: true, ...(opts.importPollMs ? { pollIntervalMs: opts.importPollMs } : {}) },
     );
     result.requests += r.processIds.length;
     r.outcomes.forEach((o, i) => {
