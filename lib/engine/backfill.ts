@@ -7,7 +7,7 @@ import type { CompanyContext } from './company-context';
 import { dealStateOf, leadStateOf, organizationStateOf } from './entity-states';
 import { saveEntityStates, type EntityState } from './link-store';
 import { syncOrganizations } from './sync-organizations';
-import { syncPersons } from './sync-persons';
+import { planPersons, writePlannedContacts, type PlannedWrite } from './sync-persons';
 
 /**
  * The historical backfill. Entities are read page by page (memory does not grow with the
@@ -152,18 +152,32 @@ export async function runBackfill(ctx: CompanyContext, runId: string, opts: Back
     await save({ ...cp, phase: 'person', cursor: null });
   }
 
-  // Persons: buffer pages until `flushAt` contacts, write them, then checkpoint the cursor of
-  // the page after the last one written. While one buffer is being written (an import waits for
-  // Brevo to process it) the next one is read and parsed: at most two buffers are held, and the
-  // checkpoint still only moves once a buffer is written, in order.
+  // Persons: each page is planned as it is read (skips and unchanged contacts are settled then,
+  // and the page's persons let go); the contacts to write are buffered up to `flushAt`, written,
+  // and only then is the checkpoint moved to the page after the last one written. While one
+  // buffer is being written (an import waits for Brevo to process it) the next is read and
+  // planned: at most two buffers of planned contacts are held, and writes stay in order.
   const flushAt = opts.flushAt ?? 10_000;
-  let buffer: PipedrivePerson[] = [];
-  let bufferedNext: string | null = cp.cursor;
-  const pending: { write: Promise<void> | null } = { write: null };
-  const write = async (persons: PipedrivePerson[], nextCursor: string | null) => {
-    if (persons.length > 0) {
-      const r = await syncPersons(ctx, persons, { runId, importThreshold: opts.importThreshold, importPollMs: opts.importPollMs });
-      progress.person.done += r.written + r.unchanged;
+  let buffer: PlannedWrite[] = [];
+  // Counts of the buffered pages: added to the progress with their checkpoint, so a resumed run
+  // that plans those pages again does not count them twice.
+  let tally = { done: 0, skipped: 0, failed: 0 };
+  const pending: { write: Promise<void> | null; busy: boolean } = { write: null, busy: false };
+  const write = async (planned: PlannedWrite[], counted: typeof tally, nextCursor: string | null) => {
+    pending.busy = true;
+    try {
+      await writeAndSave(planned, counted, nextCursor);
+    } finally {
+      pending.busy = false;
+    }
+  };
+  const writeAndSave = async (planned: PlannedWrite[], counted: typeof tally, nextCursor: string | null) => {
+    progress.person.done += counted.done;
+    progress.person.skipped += counted.skipped;
+    progress.person.failed += counted.failed;
+    if (planned.length > 0) {
+      const r = await writePlannedContacts(ctx, planned, { runId, importThreshold: opts.importThreshold, importPollMs: opts.importPollMs });
+      progress.person.done += r.written;
       progress.person.skipped += r.skipped;
       progress.person.failed += r.failed;
       stats.brevoRequests += r.brevoRequests;
@@ -173,24 +187,33 @@ export async function runBackfill(ctx: CompanyContext, runId: string, opts: Back
   const flush = async (nextCursor: string | null) => {
     // Writes stay in order: a buffer starts only once the previous one is written and saved.
     if (pending.write) await pending.write;
-    const persons = buffer;
+    const planned = buffer;
+    const counted = tally;
     buffer = [];
-    pending.write = write(persons, nextCursor);
+    tally = { done: 0, skipped: 0, failed: 0 };
+    pending.write = write(planned, counted, nextCursor);
     // Reading goes on meanwhile; a failed write is rethrown by the next await of it.
     pending.write.catch(() => undefined);
   };
   try {
+    let reachedEnd = cp.cursor === null;
     for await (const page of readAhead(ctx.pipedrive.personPages({ cursor: cp.cursor ?? undefined, limit: opts.pageSize ?? 500 }))) {
       stats.pipedriveRequests++;
+      const persons: PipedrivePerson[] = [];
       for (const p of page.items) {
         const parsed = pipedrivePersonSchema.safeParse(p);
-        if (parsed.success) buffer.push(parsed.data);
-        else progress.person.failed++;
+        if (parsed.success) persons.push(parsed.data);
+        else tally.failed++;
       }
-      bufferedNext = page.nextCursor;
-      if (buffer.length >= flushAt || !page.nextCursor) await flush(bufferedNext);
+      const plan = await planPersons(ctx, persons, runId);
+      tally.done += plan.unchanged;
+      tally.skipped += plan.skipped;
+      for (const w of plan.writes) buffer.push(w);
+      reachedEnd = !page.nextCursor;
+      // Nothing buffered: the checkpoint can move at once (an unchanged company resumes where it was).
+      if (buffer.length >= flushAt || !page.nextCursor || (buffer.length === 0 && !pending.busy)) await flush(page.nextCursor);
     }
-    if (buffer.length > 0 || bufferedNext !== null) await flush(null);
+    if (buffer.length > 0 || !reachedEnd) await flush(null);
   } finally {
     // Never leave a write running behind a failed read (its error, if any, wins).
     if (pending.write) await pending.write;
