@@ -18,6 +18,7 @@
  */
 import { fork } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
+import { readFileSync } from 'node:fs';
 import os from 'node:os';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
@@ -144,6 +145,13 @@ const ratio = (a: number, b: number) => (b === 0 ? 'n/a' : `${(a / b).toFixed(3)
 const pct = (a: number, b: number) => (b === 0 ? 'n/a' : `${((a / b) * 100).toFixed(1)} %`);
 const pages = (records: number) => Math.max(1, Math.ceil(records / 500));
 
+/** The heap limit `npm run worker` starts worker processes with, so the benchmark measures the same process. */
+function workerHeapMb(): number | undefined {
+  const pkg = JSON.parse(readFileSync(new URL('../package.json', import.meta.url), 'utf8')) as { scripts?: Record<string, string> };
+  const m = /--max-old-space-size=(\d+)/.exec(pkg.scripts?.worker ?? '');
+  return m ? Number(m[1]) : undefined;
+}
+
 function runInChild(job: ChildJob, profileDir?: string, heapMb?: number): Promise<ChildReport> {
   return new Promise((resolve, reject) => {
     const execArgv = [...process.execArgv, ...(profileDir ? ['--cpu-prof', `--cpu-prof-dir=${profileDir}`] : []), ...(heapMb ? [`--max-old-space-size=${heapMb}`] : [])];
@@ -177,7 +185,7 @@ async function main(): Promise<void> {
       'org-sample': { type: 'string', default: '50' },
       /** Write a V8 CPU profile of each sync process into this directory. */
       profile: { type: 'string' },
-      /** Caps the sync process's V8 old space (MB): tells live memory from garbage not yet collected. */
+      /** The sync process's V8 old space (MB); by default the one `npm run worker` gives its processes. */
       'child-heap-mb': { type: 'string' },
       'skip-verify': { type: 'boolean', default: false },
     },
@@ -200,8 +208,10 @@ async function main(): Promise<void> {
       { name: 'Partners', stages: ['Introduced', 'Evaluating', 'Contract sent'] },
     ],
   };
+  const heapMb = values['child-heap-mb'] ? Number(values['child-heap-mb']) : workerHeapMb();
   const [load1, load5] = os.loadavg();
   console.log(`machine: ${os.cpus().length} cores (${os.cpus()[0]?.model ?? '?'}), load average ${load1?.toFixed(2)} / ${load5?.toFixed(2)} (1 / 5 min) at start; node ${process.version}`);
+  console.log(`sync process: V8 old space ${heapMb ? `${heapMb} MB${values['child-heap-mb'] ? '' : ' (as npm run worker)'}` : 'Node default'}`);
   console.log(`company: ${n(persons)} persons (10 % without email), ${n(shape.organizations)} organizations, ${n(shape.deals)} deals in 2 pipelines, ${n(shape.activities)} activities, ${n(shape.leads)} leads; rate limits ${limits}`);
 
   // A throwaway database, migrated, dropped at the end whatever happens.
@@ -264,7 +274,7 @@ async function main(): Promise<void> {
       const logStart = brevo.control.requestLog(account.apiKey).length;
       const tokensBefore = pipedrive.control.budget(domain).used;
       const loadBefore = os.loadavg()[0] ?? 0;
-      const r = await runInChild(job, values.profile, values['child-heap-mb'] ? Number(values['child-heap-mb']) : undefined);
+      const r = await runInChild(job, values.profile, heapMb);
       const log = brevo.control.requestLog(account.apiKey).slice(logStart);
       return { r, log, tokens: pipedrive.control.budget(domain).used - tokensBefore, loadBefore, loadAfter: os.loadavg()[0] ?? 0 };
     };

@@ -24,6 +24,11 @@ export interface JobDefinition<S extends z.ZodType = z.ZodType> {
   retry: RetryPolicy;
   /** Seconds a run may take before pg-boss considers it failed and retries it. */
   expireInSeconds?: number;
+  /**
+   * Most runs of this job one worker process takes at once, below PIPEBRIDGE_WORKER_CONCURRENCY:
+   * for jobs whose memory or CPU would not fit several times in one process.
+   */
+  maxConcurrencyPerProcess?: number;
   handler: (payload: z.infer<S>, ctx: JobContext) => Promise<void>;
 }
 

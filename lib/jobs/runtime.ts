@@ -1,7 +1,13 @@
 import { env, requireDatabaseUrl } from '../env';
 import { logger } from '../log';
+import type { JobDefinition } from './define-job';
 import { JobQueue } from './queue';
 import { allJobs, schedules } from './registry';
+
+/** Runs of a job one process takes at once: the configured number, or fewer where the job says so. */
+export function concurrencyOf(job: Pick<JobDefinition, 'maxConcurrencyPerProcess'>, configured: number): number {
+  return Math.max(1, Math.min(configured, job.maxConcurrencyPerProcess ?? configured));
+}
 
 /**
  * Starts the workers of this process: every registered job with the configured concurrency,
@@ -10,7 +16,7 @@ import { allJobs, schedules } from './registry';
 export async function startWorkers(): Promise<JobQueue> {
   const queue = await new JobQueue(requireDatabaseUrl()).start();
   const concurrency = env().PIPEBRIDGE_WORKER_CONCURRENCY;
-  for (const job of allJobs) await queue.work(job, { concurrency });
+  for (const job of allJobs) await queue.work(job, { concurrency: concurrencyOf(job, concurrency) });
   for (const s of schedules) {
     await queue.ensureQueue(s.job);
     await queue.raw.schedule(s.job.name, s.cron, s.payload, { tz: 'UTC' });
