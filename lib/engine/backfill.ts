@@ -52,6 +52,9 @@ export interface BackfillOptions {
 
 const log = childLogger({ part: 'backfill' });
 
+/** Buffers of contacts written at once (each holds up to `flushAt` planned contacts in memory). */
+const WRITES_IN_FLIGHT = 2;
+
 /**
  * Keeps the next page's request in flight while the current page is stored and planned, so the
  * read runs at the pace of the slower of the two instead of their sum. Cursor pages cannot be
@@ -153,47 +156,51 @@ export async function runBackfill(ctx: CompanyContext, runId: string, opts: Back
   }
 
   // Persons: each page is planned as it is read (skips and unchanged contacts are settled then,
-  // and the page's persons let go); the contacts to write are buffered up to `flushAt`, written,
-  // and only then is the checkpoint moved to the page after the last one written. While one
-  // buffer is being written (an import waits for Brevo to process it) the next is read and
-  // planned: at most two buffers of planned contacts are held, and writes stay in order.
-  const flushAt = opts.flushAt ?? 10_000;
+  // and the page's persons let go); the contacts to write are buffered up to `flushAt` and
+  // written. Two buffers are written at once, so that one's import is processed by Brevo while
+  // the other's lists are sent and the contacts budget does not idle; reading pauses while both
+  // are written, so memory holds at most two buffers. The checkpoint still moves
+  // in order, to the page after the last buffer written, and only once that buffer is written.
+  const flushAt = opts.flushAt ?? 8_000;
   let buffer: PlannedWrite[] = [];
   // Counts of the buffered pages: added to the progress with their checkpoint, so a resumed run
   // that plans those pages again does not count them twice.
   let tally = { done: 0, skipped: 0, failed: 0 };
-  const pending: { write: Promise<void> | null; busy: boolean } = { write: null, busy: false };
-  const write = async (planned: PlannedWrite[], counted: typeof tally, nextCursor: string | null) => {
-    pending.busy = true;
-    try {
-      await writeAndSave(planned, counted, nextCursor);
-    } finally {
-      pending.busy = false;
-    }
-  };
-  const writeAndSave = async (planned: PlannedWrite[], counted: typeof tally, nextCursor: string | null) => {
-    progress.person.done += counted.done;
-    progress.person.skipped += counted.skipped;
-    progress.person.failed += counted.failed;
-    if (planned.length > 0) {
-      const r = await writePlannedContacts(ctx, planned, { runId, importThreshold: opts.importThreshold, importPollMs: opts.importPollMs });
-      progress.person.done += r.written;
-      progress.person.skipped += r.skipped;
-      progress.person.failed += r.failed;
-      stats.brevoRequests += r.brevoRequests;
-    }
-    await save({ ...cp, phase: 'person', cursor: nextCursor });
-  };
+  const writing: { done: Promise<void>; claims: Map<string, number>; settled: boolean }[] = [];
+  let lastSave: Promise<void> = Promise.resolve();
   const flush = async (nextCursor: string | null) => {
-    // Writes stay in order: a buffer starts only once the previous one is written and saved.
-    if (pending.write) await pending.write;
     const planned = buffer;
     const counted = tally;
     buffer = [];
     tally = { done: 0, skipped: 0, failed: 0 };
-    pending.write = write(planned, counted, nextCursor);
+    // An email a buffer still being written claims stays with its lowest person id: the other
+    // buffer cannot see it in the link store before that write is saved.
+    const claimed = new Map<string, number>();
+    for (const w of writing) for (const [email, id] of w.claims) claimed.set(email, Math.min(id, claimed.get(email) ?? Infinity));
+    const claims = new Map<string, number>();
+    for (const { contact: c } of planned) claims.set(c.email, Math.min(c.personId, claims.get(c.email) ?? Infinity));
+    const previous = lastSave;
+    const entry = { done: Promise.resolve(), claims, settled: false };
+    entry.done = (async () => {
+      try {
+        const r = planned.length > 0 ? await writePlannedContacts(ctx, planned, { runId, claimed, importThreshold: opts.importThreshold, importPollMs: opts.importPollMs }) : null;
+        // Checkpoints in order: a failed earlier buffer fails this one too (a resume redoes both).
+        await previous;
+        progress.person.done += counted.done + (r?.written ?? 0);
+        progress.person.skipped += counted.skipped + (r?.skipped ?? 0);
+        progress.person.failed += counted.failed + (r?.failed ?? 0);
+        stats.brevoRequests += r?.brevoRequests ?? 0;
+        await save({ ...cp, phase: 'person', cursor: nextCursor });
+      } finally {
+        entry.settled = true;
+      }
+    })();
     // Reading goes on meanwhile; a failed write is rethrown by the next await of it.
-    pending.write.catch(() => undefined);
+    entry.done.catch(() => undefined);
+    lastSave = entry.done;
+    writing.push(entry);
+    // Reading waits while both writes run: at most two buffers are held, both being written.
+    while (writing.length >= WRITES_IN_FLIGHT) await writing.shift()!.done;
   };
   try {
     let reachedEnd = cp.cursor === null;
@@ -210,14 +217,17 @@ export async function runBackfill(ctx: CompanyContext, runId: string, opts: Back
       tally.skipped += plan.skipped;
       for (const w of plan.writes) buffer.push(w);
       reachedEnd = !page.nextCursor;
-      // Nothing buffered: the checkpoint can move at once (an unchanged company resumes where it was).
-      if (buffer.length >= flushAt || !page.nextCursor || (buffer.length === 0 && !pending.busy)) await flush(page.nextCursor);
+      // Nothing buffered or being written: the checkpoint can move at once (an unchanged company resumes where it was).
+      const idle = buffer.length === 0 && writing.every((w) => w.settled);
+      if (buffer.length >= flushAt || !page.nextCursor || idle) await flush(page.nextCursor);
     }
     if (buffer.length > 0 || !reachedEnd) await flush(null);
-  } finally {
-    // Never leave a write running behind a failed read (its error, if any, wins).
-    if (pending.write) await pending.write;
+  } catch (err) {
+    // Never leave a write running behind a failed read.
+    await Promise.allSettled(writing.map((w) => w.done));
+    throw err;
   }
+  for (const w of writing) await w.done;
 
   // From now on, incremental runs pick up what changed since the backfill started.
   const since = new Date(cp.startedAt);

@@ -85,12 +85,18 @@ export async function planPersons(ctx: CompanyContext, persons: readonly Pipedri
 export async function writePlannedContacts(
   ctx: CompanyContext,
   planned: readonly PlannedWrite[],
-  opts: { runId: string | null; importThreshold?: number; importPollMs?: number },
+  opts: {
+    runId: string | null;
+    importThreshold?: number;
+    importPollMs?: number;
+    /** Emails being written by another call that has not saved its results yet (email → person id). */
+    claimed?: ReadonlyMap<string, number>;
+  },
 ): Promise<WriteCounts> {
   if (planned.length === 0) return { written: 0, skipped: 0, failed: 0, brevoRequests: 0 };
   const byPerson = new Map(planned.map((w) => [w.contact.personId, w]));
   const lowest = new Map<string, number>();
-  for (const { contact: c } of planned) lowest.set(c.email, Math.min(c.personId, lowest.get(c.email) ?? Infinity));
+  for (const { contact: c } of planned) lowest.set(c.email, Math.min(c.personId, lowest.get(c.email) ?? Infinity, opts.claimed?.get(c.email) ?? Infinity));
   const holders = await emailHolders(ctx.db, ctx.companyId, [...lowest.keys()], [...byPerson.keys()]);
   const issues: RecordIssueInput[] = [];
   const writes = planned.flatMap(({ contact: c }) => {

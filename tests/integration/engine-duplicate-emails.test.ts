@@ -5,7 +5,8 @@ import { diffBrevo, expectedContacts } from '../helpers/expected-brevo';
 /**
  * One email, several persons far apart: the backfill plans page by page, so the persons are
  * planned in different pages and written in the same buffer or in different buffers. Either way
- * the lowest person id keeps the contact and the others are skipped with a reason.
+ * the lowest person id keeps the contact and the others are skipped with a reason, also when
+ * two buffers are being written at the same time.
  */
 describe('backfill with one email on persons of different pages', () => {
   let world: EngineWorld;
@@ -17,12 +18,13 @@ describe('backfill with one email on persons of different pages', () => {
 
   it.each([
     ['one buffer', 1_000],
-    ['separate buffers', 10],
+    ['separate buffers', 1],
   ])('keeps the lowest person id (%s)', async (_label, flushAt) => {
     const c = world.pipedrive.control.company(world.domain);
     const withEmail = [...c.persons.values()].filter((p) => !p.is_deleted && p.emails.length > 0).sort((a, b) => a.id - b.id);
     const first = withEmail[2]!;
-    const later = [withEmail[30]!, withEmail[50]!];
+    // The next page (written at the same time as the first) and pages further on.
+    const later = [withEmail[12]!, withEmail[30]!, withEmail[50]!];
     const shared = `shared.${flushAt}@example.org`;
     world.pipedrive.control.editPerson(world.domain, first.id, { emails: [{ value: shared, primary: true, label: 'work' }] });
     for (const p of later) world.pipedrive.control.editPerson(world.domain, p.id, { emails: [{ value: shared.toUpperCase(), primary: true, label: 'work' }] });
@@ -31,7 +33,16 @@ describe('backfill with one email on persons of different pages', () => {
     const { runBackfill } = await import('@/lib/engine/backfill');
     const { prisma } = await import('@/lib/db/prisma');
     const run = await prisma().syncRun.create({ data: { companyId: world.companyId, kind: 'backfill' } });
-    await runBackfill(await loadCompanyContext(world.companyId), run.id, { flushAt, pageSize: 10, importThreshold: 5, importPollMs: 20 });
+    const ctx = await loadCompanyContext(world.companyId);
+    // Slow Brevo down so that consecutive buffers are being written at the same time.
+    for (const method of ['updateContact', 'batchUpdateContacts', 'upsertContacts', 'importContacts'] as const) {
+      const real = ctx.brevo[method].bind(ctx.brevo) as (...args: unknown[]) => Promise<unknown>;
+      (ctx.brevo as unknown as Record<string, unknown>)[method] = async (...args: unknown[]) => {
+        await new Promise((r) => setTimeout(r, 150));
+        return real(...args);
+      };
+    }
+    await runBackfill(ctx, run.id, { flushAt, pageSize: 10, importThreshold: 5, importPollMs: 20 });
 
     const contact = world.brevo.control.state(world.brevoKey).contacts.find((x) => x.email === shared);
     expect(contact?.attributes.EXT_ID).toBe(`pd_person_${first.id}`);
