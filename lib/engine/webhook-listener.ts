@@ -9,14 +9,43 @@ import { processWebhookEvent } from './process-webhook-event';
  * least half a second). The pg-boss job stays the guarantee: processing is idempotent (pending
  * events of a record are applied under a lock and marked processed), so whichever comes second
  * finds nothing left to do, and a missed notification is still picked up by the job.
+ *
+ * At most `concurrency` events are applied at once; the rest wait in arrival order. Each event
+ * holds a pool connection for its record lock and needs another for its queries, so an unbounded
+ * burst could take every connection of the pool and wait for one forever. Past `maxQueued`
+ * waiting events a notification is dropped: its job applies it.
  */
 
 const log = childLogger({ part: 'webhook-listener' });
 
-export async function listenForWebhooks(databaseUrl: string): Promise<{ stop(): Promise<void> }> {
+export interface ListenOptions {
+  /** Events applied at once by this process (default 8). */
+  concurrency?: number;
+  /** Notifications kept waiting beyond that (default 1,000). */
+  maxQueued?: number;
+}
+
+export async function listenForWebhooks(databaseUrl: string, opts: ListenOptions = {}): Promise<{ stop(): Promise<void> }> {
+  const concurrency = opts.concurrency ?? 8;
+  const maxQueued = opts.maxQueued ?? 1_000;
   let client: pg.Client | undefined;
   let stopped = false;
   const inflight = new Set<Promise<void>>();
+  const waiting: { companyId: string; id: bigint }[] = [];
+  let dropped = 0;
+
+  const pump = (): void => {
+    while (!stopped && inflight.size < concurrency && waiting.length > 0) {
+      const { companyId, id } = waiting.shift()!;
+      const p: Promise<void> = processWebhookEvent(companyId, id)
+        .catch((err: unknown) => log.warn({ err, companyId, webhookEventId: String(id) }, 'immediate processing failed; the queued job will retry'))
+        .finally(() => {
+          inflight.delete(p);
+          pump();
+        });
+      inflight.add(p);
+    }
+  };
 
   const connect = async (): Promise<void> => {
     const c = new pg.Client({ connectionString: databaseUrl });
@@ -28,10 +57,14 @@ export async function listenForWebhooks(databaseUrl: string): Promise<{ stop(): 
     c.on('notification', (msg) => {
       const [companyId, id] = (msg.payload ?? '').split(':');
       if (!companyId || !id || !/^\d+$/.test(id)) return;
-      const p = processWebhookEvent(companyId, BigInt(id))
-        .catch((err: unknown) => log.warn({ err, companyId, webhookEventId: id }, 'immediate processing failed; the queued job will retry'))
-        .finally(() => inflight.delete(p));
-      inflight.add(p);
+      if (waiting.length >= maxQueued) {
+        // Logged once per burst: the jobs apply what is dropped, a little later.
+        if (dropped++ === 0) log.warn({ maxQueued, concurrency }, 'webhook notifications arrive faster than they are applied; the queued jobs take the rest');
+        return;
+      }
+      if (waiting.length === 0) dropped = 0;
+      waiting.push({ companyId, id: BigInt(id) });
+      pump();
     });
     await c.connect();
     await c.query(`LISTEN ${WEBHOOK_CHANNEL}`);
@@ -41,6 +74,8 @@ export async function listenForWebhooks(databaseUrl: string): Promise<{ stop(): 
   return {
     stop: async () => {
       stopped = true;
+      // What has not started is left to the jobs.
+      waiting.length = 0;
       await Promise.allSettled([...inflight]);
       await client?.end().catch(() => undefined);
     },
