@@ -38,10 +38,9 @@ describe('stageEventReady', () => {
 /** Events of different records go at once; one record's events go in order, and an outage stops everything. */
 describe('sendInOrder', () => {
   type Ctx = Parameters<typeof sendInOrder>[0];
-  type Client = Parameters<typeof sendInOrder>[1];
   const row = (id: string, object: string, pipedriveId: string) =>
-    ({ id, object, pipedrive_id: pipedriveId, properties: { event_name: `e${id}`, identifiers: { email_id: 'a@b.co' } }, occurred_at: new Date(0), created_at: new Date(0) }) as Parameters<typeof sendInOrder>[2][number];
-  const client = { query: () => Promise.resolve({ rows: [] }) } as unknown as Client;
+    ({ id, object, pipedrive_id: pipedriveId, properties: { event_name: `e${id}`, identifiers: { email_id: 'a@b.co' } }, occurred_at: new Date(0), created_at: new Date(0) }) as Parameters<typeof sendInOrder>[1][number];
+  const db = { query: () => Promise.resolve({ rows: [] }) };
 
   function brevo(failOn?: string) {
     const log: string[] = [];
@@ -56,12 +55,12 @@ describe('sendInOrder', () => {
       if (e.eventName === failOn) throw new BrevoError('transient', 'Brevo is down');
       log.push(`end ${e.eventName}`);
     };
-    return { ctx: { brevo: { sendEvent } } as unknown as Ctx, log, maxOpen: () => maxOpen };
+    return { ctx: { brevo: { sendEvent }, db } as unknown as Ctx, log, maxOpen: () => maxOpen };
   }
 
   it('sends different records at once and one record’s events one after the other', async () => {
     const b = brevo();
-    const counts = await sendInOrder(b.ctx, client, [row('1', 'deal', '7'), row('2', 'person', '3'), row('3', 'deal', '7'), row('4', 'activity', '9')]);
+    const counts = await sendInOrder(b.ctx, [row('1', 'deal', '7'), row('2', 'person', '3'), row('3', 'deal', '7'), row('4', 'activity', '9')]);
     expect(counts).toEqual({ sent: 4, failed: 0 });
     expect(b.maxOpen()).toBe(3);
     expect(b.log.indexOf('start e3')).toBeGreaterThan(b.log.indexOf('end e1'));
@@ -69,7 +68,7 @@ describe('sendInOrder', () => {
 
   it('starts nothing more after an outage, so a record’s later event never overtakes the one left pending', async () => {
     const b = brevo('e1');
-    await expect(sendInOrder(b.ctx, client, [row('1', 'deal', '7'), row('2', 'deal', '7'), row('3', 'person', '3')])).rejects.toThrow('Brevo is down');
+    await expect(sendInOrder(b.ctx, [row('1', 'deal', '7'), row('2', 'deal', '7'), row('3', 'person', '3')])).rejects.toThrow('Brevo is down');
     expect(b.log).not.toContain('start e2');
   });
 });

@@ -169,7 +169,7 @@ export async function sendPendingEvents(ctx: CompanyContext, opts: { limit?: num
           }
           due.push(row);
         }
-        const counts = await sendInOrder(ctx, client, due);
+        const counts = await sendInOrder(ctx, due);
         result.sent += counts.sent;
         result.failed += counts.failed;
         const progressed = due.length;
@@ -192,7 +192,7 @@ export async function sendPendingEvents(ctx: CompanyContext, opts: { limit?: num
  * outage or rate limit nothing more is started, so no record's later event overtakes an earlier one
  * left pending; the error is thrown for the job to retry.
  */
-export async function sendInOrder(ctx: CompanyContext, client: pg.PoolClient, rows: readonly PendingRow[]): Promise<{ sent: number; failed: number }> {
+export async function sendInOrder(ctx: Pick<CompanyContext, 'brevo' | 'db'>, rows: readonly PendingRow[]): Promise<{ sent: number; failed: number }> {
   const byRecord = new Map<string, PendingRow[]>();
   for (const row of rows) {
     const key = `${row.object}:${row.pipedrive_id}`;
@@ -204,7 +204,7 @@ export async function sendInOrder(ctx: CompanyContext, client: pg.PoolClient, ro
     for (const row of chain) {
       if (stopped) return;
       try {
-        counts[await sendOne(ctx, client, row)]++;
+        counts[await sendOne(ctx, row)]++;
       } catch (err) {
         stopped ??= { err };
         return;
@@ -215,16 +215,17 @@ export async function sendInOrder(ctx: CompanyContext, client: pg.PoolClient, ro
   return counts;
 }
 
-async function sendOne(ctx: CompanyContext, client: pg.PoolClient, row: PendingRow): Promise<'sent' | 'failed'> {
+/** Marks go through the pool: the lock's connection runs one query at a time, and sends overlap. */
+async function sendOne(ctx: Pick<CompanyContext, 'brevo' | 'db'>, row: PendingRow): Promise<'sent' | 'failed'> {
   const e = row.properties;
   try {
     await ctx.brevo.sendEvent({ eventName: e.event_name, identifiers: e.identifiers, eventDate: e.event_date, eventProperties: e.event_properties });
   } catch (err) {
     const outcome = outcomeFromError(err, `event ${e.event_name}`);
     if (!outcome) throw err; // an outage or rate limit: the job retries, the event stays pending
-    await client.query(`UPDATE outbound_events SET status = 'failed', attempts = attempts + 1, error = $2, updated_at = now() WHERE id = $1`, [row.id, outcome.message]);
+    await ctx.db.query(`UPDATE outbound_events SET status = 'failed', attempts = attempts + 1, error = $2, updated_at = now() WHERE id = $1`, [row.id, outcome.message]);
     return 'failed';
   }
-  await client.query(`UPDATE outbound_events SET status = 'sent', sent_at = now(), attempts = attempts + 1, error = NULL, updated_at = now() WHERE id = $1`, [row.id]);
+  await ctx.db.query(`UPDATE outbound_events SET status = 'sent', sent_at = now(), attempts = attempts + 1, error = NULL, updated_at = now() WHERE id = $1`, [row.id]);
   return 'sent';
 }
