@@ -31,13 +31,20 @@ export async function listenForWebhooks(databaseUrl: string, opts: ListenOptions
   let client: pg.Client | undefined;
   let stopped = false;
   const inflight = new Set<Promise<void>>();
+  const flushes = new Set<Promise<void>>();
   const waiting: { companyId: string; id: bigint }[] = [];
   let dropped = 0;
 
   const pump = (): void => {
     while (!stopped && inflight.size < concurrency && waiting.length > 0) {
       const { companyId, id } = waiting.shift()!;
-      const p: Promise<void> = processWebhookEvent(companyId, id)
+      const p: Promise<void> = processWebhookEvent(companyId, id, {
+        // The outbox is sent apart: a slot waiting for the events budget would hold up contact writes.
+        backgroundFlush: (flush) => {
+          flushes.add(flush);
+          void flush.finally(() => flushes.delete(flush));
+        },
+      })
         .catch((err: unknown) => log.warn({ err, companyId, webhookEventId: String(id) }, 'immediate processing failed; the queued job will retry'))
         .finally(() => {
           inflight.delete(p);
@@ -77,6 +84,7 @@ export async function listenForWebhooks(databaseUrl: string, opts: ListenOptions
       // What has not started is left to the jobs.
       waiting.length = 0;
       await Promise.allSettled([...inflight]);
+      await Promise.allSettled([...flushes]);
       await client?.end().catch(() => undefined);
     },
   };
