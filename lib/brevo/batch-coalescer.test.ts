@@ -139,4 +139,31 @@ describe('BatchCoalescer', () => {
     expect(idle).toBe(1);
     expect(await c.submit([])).toEqual([]);
   });
+
+  it('a paced partial call takes what arrived while it waited for its slot; full calls do not wait', async () => {
+    const s = manualSend();
+    let open: () => void = () => undefined;
+    let paced = 0;
+    const pacePartial = () => {
+      paced++;
+      return new Promise<void>((r) => (open = r));
+    };
+    const c = new BatchCoalescer<Item, string>({ maxItems: 3, maxInFlight: 2, keyOf: (i) => i.key, send: s.send, pacePartial });
+    const first = c.submit(items('a', 'a1'));
+    await tick();
+    expect(s.calls).toHaveLength(0);
+    const second = c.submit(items('b', 'b1'));
+    await tick();
+    open();
+    await tick();
+    expect(s.calls.map((x) => x.items.map((i) => i.v))).toEqual([['a1', 'b1']]);
+    const full = c.submit([...items('c', 'c1'), ...items('d', 'd1'), ...items('e', 'e1')]);
+    await tick();
+    expect(s.calls[1]!.items.map((i) => i.v)).toEqual(['c1', 'd1', 'e1']);
+    expect(paced).toBe(1);
+    s.calls.forEach((x) => x.finish());
+    expect(await first).toEqual(['ok:a1']);
+    expect(await second).toEqual(['ok:b1']);
+    expect(await full).toEqual(['ok:c1', 'ok:d1', 'ok:e1']);
+  });
 });

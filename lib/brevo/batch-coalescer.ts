@@ -22,6 +22,11 @@ export interface CoalescerOptions<I, O> {
    * caller with an item in the call (it means the call, not a record, failed: auth, outage, budget).
    */
   send: (items: readonly I[]) => Promise<O[]>;
+  /**
+   * Awaited before a partial call takes its items (full calls do not wait): a pacer that keeps
+   * small calls under the vendor's window. Items arriving meanwhile join the call.
+   */
+  pacePartial?: () => Promise<void>;
   /** Called when nothing is queued or in flight any more (lets a registry forget the coalescer). */
   onIdle?: () => void;
 }
@@ -97,18 +102,51 @@ export class BatchCoalescer<I, O> {
 
   private pump(): void {
     for (;;) {
-      const picked = takeBatch(
-        this.queue.map((q) => q.key),
-        new Set(this.busy.keys()),
-        this.opts.maxItems,
-      );
+      const picked = this.pick();
       if (!shouldSend(picked.length, this.inFlight, this.opts.maxItems, this.opts.maxInFlight)) break;
-      const chosen = new Set(picked);
-      const batch = picked.map((i) => this.queue[i] as Queued<I, O>);
-      this.queue = this.queue.filter((_, i) => !chosen.has(i));
-      this.dispatch(batch);
+      if (picked.length < this.opts.maxItems && this.opts.pacePartial) {
+        // Counted in flight while it waits, so that what arrives meanwhile waits for it (Nagle).
+        this.inFlight++;
+        const pace = this.opts.pacePartial;
+        Promise.resolve()
+          .then(pace)
+          .then(
+            () => {
+              this.inFlight--;
+              this.launch(this.pick());
+              this.pump();
+            },
+            (err: unknown) => {
+              this.inFlight--;
+              this.fail(new Set(this.queue.map((q) => q.sub)), err);
+              this.pump();
+            },
+          );
+        break;
+      }
+      this.launch(picked);
     }
     if (this.inFlight === 0 && this.queue.length === 0) this.opts.onIdle?.();
+  }
+
+  private pick(): number[] {
+    return takeBatch(
+      this.queue.map((q) => q.key),
+      new Set(this.busy.keys()),
+      this.opts.maxItems,
+    );
+  }
+
+  /** Takes the picked items off the queue and sends them as one call. */
+  private launch(picked: number[]): void {
+    if (picked.length === 0) {
+      this.pump();
+      return;
+    }
+    const chosen = new Set(picked);
+    const batch = picked.map((i) => this.queue[i] as Queued<I, O>);
+    this.queue = this.queue.filter((_, i) => !chosen.has(i));
+    this.dispatch(batch);
   }
 
   private dispatch(batch: Queued<I, O>[]): void {

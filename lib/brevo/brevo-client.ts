@@ -1,6 +1,7 @@
 import { createHash } from 'node:crypto';
 import { z } from 'zod';
 import { BatchCoalescer } from './batch-coalescer';
+import { sharedPacer } from './window-pacer';
 import { BrevoError } from './brevo-error';
 import {
   accountSchema,
@@ -45,6 +46,12 @@ export const BATCH_UPDATE_CHUNK = 100;
  * go one at a time and gather what arrives meanwhile (batch-coalescer.ts).
  */
 const BATCH_MAX_IN_FLIGHT = 4;
+/**
+ * Starts per sliding second, per account and process, of partial batch calls and of single events:
+ * under Brevo's 10/s windows, leaving room for the family's other calls (attribute reads, creates).
+ */
+const PARTIAL_BATCHES_PER_SECOND = 8;
+const EVENTS_PER_SECOND = 9;
 /** Batch-update coalescers by account (see batchUpdateContacts); an idle one is forgotten. */
 const contactBatchers = new Map<string, BatchCoalescer<BatchContactUpdate, RecordOutcome>>();
 /** Brevo caps import bodies at 10 MB and recommends staying near 8 MB. */
@@ -174,13 +181,13 @@ export class BrevoClient {
   private readonly sleep: (ms: number) => Promise<void>;
   private readonly now: () => number;
 
-  /** Which shared batcher this client's batch updates join: one per Brevo account, URL and key. */
-  private readonly batcherKey: string;
+  /** This client's account (URL, budget and key): whose batcher and pacers it shares. */
+  private readonly accountKey: string;
 
   constructor(opts: BrevoClientOptions) {
     this.http = new BrevoTransport(opts);
     // Hashed so that the key is not kept in a second place in clear.
-    this.batcherKey = createHash('sha256').update(`${opts.baseUrl}\n${opts.budgetKey}\n${opts.apiKey}`).digest('hex');
+    this.accountKey = createHash('sha256').update(`${opts.baseUrl}\n${opts.budgetKey}\n${opts.apiKey}`).digest('hex');
     this.sleep = opts.sleep ?? ((ms) => new Promise((r) => setTimeout(r, ms)));
     this.now = opts.now ?? Date.now;
   }
@@ -333,14 +340,16 @@ export class BrevoClient {
    * items' outcomes; two updates of one contact go in separate calls, in order.
    */
   batchUpdateContacts(items: readonly BatchContactUpdate[]): Promise<RecordOutcome[]> {
-    let batcher = contactBatchers.get(this.batcherKey);
+    let batcher = contactBatchers.get(this.accountKey);
     if (!batcher) {
-      const key = this.batcherKey;
+      const key = this.accountKey;
       batcher = new BatchCoalescer<BatchContactUpdate, RecordOutcome>({
         maxItems: BATCH_UPDATE_CHUNK,
         maxInFlight: BATCH_MAX_IN_FLIGHT,
         keyOf: (item) => contactKeyOf(item.key),
         send: (part) => this.sendContactBatch(part),
+        // Small calls stay under the window so that they never buy a one-second block (window-pacer.ts).
+        pacePartial: () => sharedPacer(`contacts:${key}`, PARTIAL_BATCHES_PER_SECOND).slot(),
         onIdle: () => {
           if (contactBatchers.get(key) === batcher) contactBatchers.delete(key);
         },
@@ -688,6 +697,8 @@ export class BrevoClient {
   async sendEvent(event: BrevoEventInput): Promise<void> {
     const problem = eventProblem(event.eventName, event.identifiers, event.eventProperties);
     if (problem) throw new BrevoError('invalid', `The event was not sent: ${problem}.`);
+    // Kept under the events window: emptying it holds every event for a full second (window-pacer.ts).
+    await sharedPacer(`events:${this.accountKey}`, EVENTS_PER_SECOND).slot();
     await this.http.request({ method: 'POST', path: '/events', body: eventBody(event), what: `send event ${event.eventName}` });
   }
 
