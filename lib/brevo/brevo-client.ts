@@ -2,6 +2,8 @@ import { createHash } from 'node:crypto';
 import { z } from 'zod';
 import { BatchCoalescer } from './batch-coalescer';
 import { sharedPacer } from './window-pacer';
+import { GENERAL_TIER_POLICIES, type BrevoFamily } from './rate-families';
+import type { RatePolicy } from '../ratelimit/types';
 import { BrevoError } from './brevo-error';
 import {
   accountSchema,
@@ -48,10 +50,12 @@ export const BATCH_UPDATE_CHUNK = 100;
 const BATCH_MAX_IN_FLIGHT = 4;
 /**
  * Starts per sliding second, per account and process, of partial batch calls and of single events:
- * under Brevo's 10/s windows, leaving room for the family's other calls (attribute reads, creates).
+ * under the family's per-second window (10/s on general plans), leaving room for the family's other
+ * calls (attribute reads, creates).
  */
-const PARTIAL_BATCHES_PER_SECOND = 8;
-const EVENTS_PER_SECOND = 9;
+function windowPaces(policies: Record<BrevoFamily, RatePolicy>): { partialBatches: number; events: number } {
+  return { partialBatches: Math.max(1, Math.floor(policies.contacts.refillPerSecond) - 2), events: Math.max(1, Math.floor(policies.events.refillPerSecond) - 1) };
+}
 /** Batch-update coalescers by account (see batchUpdateContacts); an idle one is forgotten. */
 const contactBatchers = new Map<string, BatchCoalescer<BatchContactUpdate, RecordOutcome>>();
 /** Brevo caps import bodies at 10 MB and recommends staying near 8 MB. */
@@ -183,10 +187,12 @@ export class BrevoClient {
 
   /** This client's account (URL, budget and key): whose batcher and pacers it shares. */
   private readonly accountKey: string;
+  private readonly paces: { partialBatches: number; events: number };
 
   constructor(opts: BrevoClientOptions) {
     this.http = new BrevoTransport(opts);
     // Hashed so that the key is not kept in a second place in clear.
+    this.paces = windowPaces(opts.policies ?? GENERAL_TIER_POLICIES);
     this.accountKey = createHash('sha256').update(`${opts.baseUrl}\n${opts.budgetKey}\n${opts.apiKey}`).digest('hex');
     this.sleep = opts.sleep ?? ((ms) => new Promise((r) => setTimeout(r, ms)));
     this.now = opts.now ?? Date.now;
@@ -349,7 +355,7 @@ export class BrevoClient {
         keyOf: (item) => contactKeyOf(item.key),
         send: (part) => this.sendContactBatch(part),
         // Small calls stay under the window so that they never buy a one-second block (window-pacer.ts).
-        pacePartial: () => sharedPacer(`contacts:${key}`, PARTIAL_BATCHES_PER_SECOND).slot(),
+        pacePartial: () => sharedPacer(`contacts:${key}`, this.paces.partialBatches).slot(),
         onIdle: () => {
           if (contactBatchers.get(key) === batcher) contactBatchers.delete(key);
         },
@@ -698,7 +704,7 @@ export class BrevoClient {
     const problem = eventProblem(event.eventName, event.identifiers, event.eventProperties);
     if (problem) throw new BrevoError('invalid', `The event was not sent: ${problem}.`);
     // Kept under the events window: emptying it holds every event for a full second (window-pacer.ts).
-    await sharedPacer(`events:${this.accountKey}`, EVENTS_PER_SECOND).slot();
+    await sharedPacer(`events:${this.accountKey}`, this.paces.events).slot();
     await this.http.request({ method: 'POST', path: '/events', body: eventBody(event), what: `send event ${event.eventName}` });
   }
 
