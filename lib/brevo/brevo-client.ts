@@ -191,8 +191,8 @@ export class BrevoClient {
 
   constructor(opts: BrevoClientOptions) {
     this.http = new BrevoTransport(opts);
-    // Hashed so that the key is not kept in a second place in clear.
     this.paces = windowPaces(opts.policies ?? GENERAL_TIER_POLICIES);
+    // Hashed so that the API key is not kept in a second place in clear.
     this.accountKey = createHash('sha256').update(`${opts.baseUrl}\n${opts.budgetKey}\n${opts.apiKey}`).digest('hex');
     this.sleep = opts.sleep ?? ((ms) => new Promise((r) => setTimeout(r, ms)));
     this.now = opts.now ?? Date.now;

@@ -59,8 +59,9 @@ export interface ProcessOptions {
   /**
    * Return once the event is applied and send the outbox in the background, handing its promise
    * (which never rejects) to this callback (the LISTEN path): a processor waiting for the events
-   * budget would hold up the next contact writes. The event's job, which runs anyway, awaits a
-   * flush and is retried if it fails.
+   * budget would hold up the next contact writes. A failed background flush is logged; what it
+   * leaves pending goes with the company's next flush (the event's job when it comes after, which
+   * is retried if its flush fails, any later webhook, or the scheduled incremental sync).
    */
   backgroundFlush?: (flush: Promise<void>) => void;
 }
