@@ -1,6 +1,7 @@
 import pg from 'pg';
 import { childLogger } from '../log';
 import { WEBHOOK_CHANNEL } from '../webhooks/notify-channel';
+import { BoundedRunner } from './bounded-runner';
 import { processWebhookEvent } from './process-webhook-event';
 
 /**
@@ -30,29 +31,17 @@ export async function listenForWebhooks(databaseUrl: string, opts: ListenOptions
   const maxQueued = opts.maxQueued ?? 1_000;
   let client: pg.Client | undefined;
   let stopped = false;
-  const inflight = new Set<Promise<void>>();
   const flushes = new Set<Promise<void>>();
-  const waiting: { companyId: string; id: bigint }[] = [];
   let dropped = 0;
-
-  const pump = (): void => {
-    while (!stopped && inflight.size < concurrency && waiting.length > 0) {
-      const { companyId, id } = waiting.shift()!;
-      const p: Promise<void> = processWebhookEvent(companyId, id, {
-        // The outbox is sent apart: a slot waiting for the events budget would hold up contact writes.
-        backgroundFlush: (flush) => {
-          flushes.add(flush);
-          void flush.finally(() => flushes.delete(flush));
-        },
-      })
-        .catch((err: unknown) => log.warn({ err, companyId, webhookEventId: String(id) }, 'immediate processing failed; the queued job will retry'))
-        .finally(() => {
-          inflight.delete(p);
-          pump();
-        });
-      inflight.add(p);
-    }
-  };
+  const runner = new BoundedRunner<{ companyId: string; id: bigint }>(concurrency, maxQueued, ({ companyId, id }) =>
+    processWebhookEvent(companyId, id, {
+      // The outbox is sent apart: a slot waiting for the events budget would hold up contact writes.
+      backgroundFlush: (flush) => {
+        flushes.add(flush);
+        void flush.finally(() => flushes.delete(flush));
+      },
+    }).catch((err: unknown) => log.warn({ err, companyId, webhookEventId: String(id) }, 'immediate processing failed; the queued job will retry')),
+  );
 
   const connect = async (): Promise<void> => {
     const c = new pg.Client({ connectionString: databaseUrl });
@@ -64,14 +53,12 @@ export async function listenForWebhooks(databaseUrl: string, opts: ListenOptions
     c.on('notification', (msg) => {
       const [companyId, id] = (msg.payload ?? '').split(':');
       if (!companyId || !id || !/^\d+$/.test(id)) return;
-      if (waiting.length >= maxQueued) {
-        // Logged once per burst: the jobs apply what is dropped, a little later.
-        if (dropped++ === 0) log.warn({ maxQueued, concurrency }, 'webhook notifications arrive faster than they are applied; the queued jobs take the rest');
+      if (runner.offer({ companyId, id: BigInt(id) })) {
+        if (runner.size.waiting === 0) dropped = 0;
         return;
       }
-      if (waiting.length === 0) dropped = 0;
-      waiting.push({ companyId, id: BigInt(id) });
-      pump();
+      // Logged once per burst: the jobs apply what is dropped, a little later.
+      if (!stopped && dropped++ === 0) log.warn({ maxQueued, concurrency }, 'webhook notifications arrive faster than they are applied; the queued jobs take the rest');
     });
     await c.connect();
     await c.query(`LISTEN ${WEBHOOK_CHANNEL}`);
@@ -82,8 +69,7 @@ export async function listenForWebhooks(databaseUrl: string, opts: ListenOptions
     stop: async () => {
       stopped = true;
       // What has not started is left to the jobs.
-      waiting.length = 0;
-      await Promise.allSettled([...inflight]);
+      await runner.stop();
       await Promise.allSettled([...flushes]);
       await client?.end().catch(() => undefined);
     },
