@@ -36,6 +36,8 @@ const schema = z
     /** Set only by `npm run demo`: the sandbox Brevo account's key, prefilled in the connect form. */
     PIPEBRIDGE_DEMO_BREVO_KEY: z.string().optional(),
     PIPEBRIDGE_WORKER_CONCURRENCY: z.coerce.number().int().min(1).max(64).default(4),
+    /** Webhook events a worker applies at once as their notifications arrive (webhook-listener.ts). */
+    PIPEBRIDGE_WEBHOOK_CONCURRENCY: z.coerce.number().int().min(1).max(64).default(8),
   })
   .superRefine((env, ctx) => {
     if (env.NODE_ENV === 'production') {

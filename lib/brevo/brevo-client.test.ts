@@ -109,6 +109,31 @@ describe('contacts', () => {
     expect(calls.length).toBeLessThan(12);
   });
 
+  it('merges concurrent batch updates into shared calls; a bad record fails only its own caller', async () => {
+    const { acc, client } = setup();
+    // A second client on the same account, as a second job of the same worker would hold.
+    const other = clientFor(acc.apiKey);
+    for (let i = 0; i < 12; i++) await client.upsertContact({ email: `m${i}@x.io` });
+    const before = sb.control.requestLog(acc.apiKey).length;
+    const results = await Promise.all(
+      Array.from({ length: 12 }, (_, i) =>
+        (i % 2 ? other : client).batchUpdateContacts([
+          { key: { email: `m${i}@x.io` }, attributes: { FIRSTNAME: `First${i}` } },
+          // The same contact twice: the second update must win, so it may not share the first's call.
+          { key: { email: `m${i}@x.io` }, attributes: { FIRSTNAME: `Second${i}` } },
+          ...(i === 5 ? [{ key: { email: 'nobody@x.io' }, attributes: { FIRSTNAME: 'Ghost' } }] : []),
+        ]),
+      ),
+    );
+    results.forEach((outcomes, i) => expect(outcomes.slice(0, 2).every((o) => o.ok), `caller ${i}`).toBe(true));
+    expect(results[5]![2]).toMatchObject({ ok: false, reason: 'not_found' });
+    for (let i = 0; i < 12; i++) expect(sb.control.getContact(acc.apiKey, `m${i}@x.io`)?.attributes.FIRSTNAME).toBe(`Second${i}`);
+    const calls = sb.control.requestLog(acc.apiKey).slice(before);
+    expect(calls.every((c) => c.path === '/contacts/batch')).toBe(true);
+    // 25 items from 12 callers; isolating the bad record costs a few extra calls.
+    expect(calls.length).toBeLessThan(12);
+  });
+
   it('pages through every contact modified since a date', async () => {
     const { client } = setup();
     const folder = await client.createFolder('F');

@@ -1,4 +1,9 @@
+import { createHash } from 'node:crypto';
 import { z } from 'zod';
+import { BatchCoalescer } from './batch-coalescer';
+import { sharedPacer } from './window-pacer';
+import { GENERAL_TIER_POLICIES, type BrevoFamily } from './rate-families';
+import type { RatePolicy } from '../ratelimit/types';
 import { BrevoError } from './brevo-error';
 import {
   accountSchema,
@@ -38,6 +43,21 @@ import { outcomeFromError, rejected, type RecordOutcome } from './record-outcome
 export const LIST_CHUNK = 150;
 /** Brevo documents no maximum for POST /contacts/batch; 100 keeps a failing call cheap to bisect. */
 export const BATCH_UPDATE_CHUNK = 100;
+/**
+ * Full batch calls in flight at once per account and process (a backfill's chunks); partial calls
+ * go one at a time and gather what arrives meanwhile (batch-coalescer.ts).
+ */
+const BATCH_MAX_IN_FLIGHT = 4;
+/**
+ * Starts per sliding second, per account and process, of partial batch calls and of single events:
+ * under the family's per-second window (10/s on general plans), leaving room for the family's other
+ * calls (attribute reads, creates).
+ */
+function windowPaces(policies: Record<BrevoFamily, RatePolicy>): { partialBatches: number; events: number } {
+  return { partialBatches: Math.max(1, Math.floor(policies.contacts.refillPerSecond) - 2), events: Math.max(1, Math.floor(policies.events.refillPerSecond) - 1) };
+}
+/** Batch-update coalescers by account (see batchUpdateContacts); an idle one is forgotten. */
+const contactBatchers = new Map<string, BatchCoalescer<BatchContactUpdate, RecordOutcome>>();
 /** Brevo caps import bodies at 10 MB and recommends staying near 8 MB. */
 export const IMPORT_MAX_BYTES = 8 * 1024 * 1024;
 /** Most records the client looks up one by one to confirm an import's refusals (10 lookups/s). */
@@ -136,6 +156,11 @@ function labelOf(input: { email?: string; extId?: string; attributes?: Record<st
   return `Contact ${input.email ?? (typeof ext === 'string' ? ext : undefined) ?? (typeof input.attributes?.SMS === 'string' ? input.attributes.SMS : '?')}`;
 }
 
+/** The contact an item updates, for the batcher's per-contact order (Brevo matches emails case-insensitively). */
+function contactKeyOf(key: ContactKey): string {
+  return 'email' in key ? `email:${key.email.toLowerCase()}` : 'id' in key ? `id:${key.id}` : `sms:${key.sms}`;
+}
+
 function keyLabel(key: ContactKey): string {
   return `Contact ${'email' in key ? key.email : 'id' in key ? `#${key.id}` : key.sms}`;
 }
@@ -160,8 +185,15 @@ export class BrevoClient {
   private readonly sleep: (ms: number) => Promise<void>;
   private readonly now: () => number;
 
+  /** This client's account (URL, budget and key): whose batcher and pacers it shares. */
+  private readonly accountKey: string;
+  private readonly paces: { partialBatches: number; events: number };
+
   constructor(opts: BrevoClientOptions) {
     this.http = new BrevoTransport(opts);
+    this.paces = windowPaces(opts.policies ?? GENERAL_TIER_POLICIES);
+    // Hashed so that the API key is not kept in a second place in clear.
+    this.accountKey = createHash('sha256').update(`${opts.baseUrl}\n${opts.budgetKey}\n${opts.apiKey}`).digest('hex');
     this.sleep = opts.sleep ?? ((ms) => new Promise((r) => setTimeout(r, ms)));
     this.now = opts.now ?? Date.now;
   }
@@ -307,11 +339,38 @@ export class BrevoClient {
   }
 
   /**
-   * POST /contacts/batch in chunks. Brevo answers a whole call with one 400 when any item is bad, without
-   * saying which; the client then splits the chunk in halves until the bad records are isolated, so good
-   * records are saved and each bad one gets its own outcome.
+   * POST /contacts/batch. Concurrent callers on the same Brevo account (in this process) share calls
+   * of up to 100 items (batch-coalescer.ts): a call goes at once when none is in flight, and what
+   * arrives meanwhile leaves together in the next one, so many small writers (webhooks) spend one
+   * request of the 10/s contacts budget where they would spend one each. Each caller gets its own
+   * items' outcomes; two updates of one contact go in separate calls, in order.
    */
-  async batchUpdateContacts(items: readonly BatchContactUpdate[]): Promise<RecordOutcome[]> {
+  batchUpdateContacts(items: readonly BatchContactUpdate[]): Promise<RecordOutcome[]> {
+    let batcher = contactBatchers.get(this.accountKey);
+    if (!batcher) {
+      const key = this.accountKey;
+      batcher = new BatchCoalescer<BatchContactUpdate, RecordOutcome>({
+        maxItems: BATCH_UPDATE_CHUNK,
+        maxInFlight: BATCH_MAX_IN_FLIGHT,
+        keyOf: (item) => contactKeyOf(item.key),
+        send: (part) => this.sendContactBatch(part),
+        // Small calls stay under the window so that they never buy a one-second block (window-pacer.ts).
+        pacePartial: () => sharedPacer(`contacts:${key}`, this.paces.partialBatches).slot(),
+        onIdle: () => {
+          if (contactBatchers.get(key) === batcher) contactBatchers.delete(key);
+        },
+      });
+      contactBatchers.set(key, batcher);
+    }
+    return batcher.submit(items);
+  }
+
+  /**
+   * One POST /contacts/batch (at most 100 items). Brevo answers a whole call with one 400 when any
+   * item is bad, without saying which; the call is then split in halves until the bad records are
+   * isolated, so good records are saved and each bad one gets its own outcome.
+   */
+  private async sendContactBatch(items: readonly BatchContactUpdate[]): Promise<RecordOutcome[]> {
     const outcomes = new Array<RecordOutcome>(items.length);
     const run = async (indexes: number[]): Promise<void> => {
       const contacts = indexes.map((i) => {
@@ -333,11 +392,7 @@ export class BrevoClient {
         await run(indexes.slice(mid));
       }
     };
-    for (const part of chunk(
-      items.map((_, i) => i),
-      BATCH_UPDATE_CHUNK,
-    ))
-      await run(part);
+    await run(items.map((_, i) => i));
     return outcomes;
   }
 
@@ -655,6 +710,8 @@ export class BrevoClient {
   async sendEvent(event: BrevoEventInput): Promise<void> {
     const problem = eventProblem(event.eventName, event.identifiers, event.eventProperties);
     if (problem) throw new BrevoError('invalid', `The event was not sent: ${problem}.`);
+    // Kept under the events window: emptying it holds every event for a full second (window-pacer.ts).
+    await sharedPacer(`events:${this.accountKey}`, this.paces.events).slot();
     await this.http.request({ method: 'POST', path: '/events', body: eventBody(event), what: `send event ${event.eventName}` });
   }
 

@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { stageEventReady, type StageOrder } from './outbox';
+import { BrevoError } from '../brevo/brevo-error';
+import { sendInOrder, stageEventReady, type StageOrder } from './outbox';
 
 /** When a deal's stage event may go: only when it starts where the deal was last known to be. */
 describe('stageEventReady', () => {
@@ -31,5 +32,43 @@ describe('stageEventReady', () => {
 
   it('a straggler older than an event already sent goes at once: waiting cannot put it back in order', () => {
     expect(stageEventReady(order(1, 2), 100, { facts: [{ at: 0, stage: 5 }] }, true)).toBe(true);
+  });
+});
+
+/** Events of different records go at once; one record's events go in order, and an outage stops everything. */
+describe('sendInOrder', () => {
+  type Ctx = Parameters<typeof sendInOrder>[0];
+  const row = (id: string, object: string, pipedriveId: string) =>
+    ({ id, object, pipedrive_id: pipedriveId, properties: { event_name: `e${id}`, identifiers: { email_id: 'a@b.co' } }, occurred_at: new Date(0), created_at: new Date(0) }) as Parameters<typeof sendInOrder>[1][number];
+  const db = { query: () => Promise.resolve({ rows: [] }) };
+
+  function brevo(failOn?: string) {
+    const log: string[] = [];
+    const open = new Set<string>();
+    let maxOpen = 0;
+    const sendEvent = async (e: { eventName: string }) => {
+      log.push(`start ${e.eventName}`);
+      open.add(e.eventName);
+      maxOpen = Math.max(maxOpen, open.size);
+      await new Promise((r) => setTimeout(r, 5));
+      open.delete(e.eventName);
+      if (e.eventName === failOn) throw new BrevoError('transient', 'Brevo is down');
+      log.push(`end ${e.eventName}`);
+    };
+    return { ctx: { brevo: { sendEvent }, db } as unknown as Ctx, log, maxOpen: () => maxOpen };
+  }
+
+  it('sends different records at once and one record’s events one after the other', async () => {
+    const b = brevo();
+    const counts = await sendInOrder(b.ctx, [row('1', 'deal', '7'), row('2', 'person', '3'), row('3', 'deal', '7'), row('4', 'activity', '9')]);
+    expect(counts).toEqual({ sent: 4, failed: 0 });
+    expect(b.maxOpen()).toBe(3);
+    expect(b.log.indexOf('start e3')).toBeGreaterThan(b.log.indexOf('end e1'));
+  });
+
+  it('starts nothing more after an outage, so a record’s later event never overtakes the one left pending', async () => {
+    const b = brevo('e1');
+    await expect(sendInOrder(b.ctx, [row('1', 'deal', '7'), row('2', 'deal', '7'), row('3', 'person', '3')])).rejects.toThrow('Brevo is down');
+    expect(b.log).not.toContain('start e2');
   });
 });

@@ -1,4 +1,5 @@
 import type pg from 'pg';
+import { mapLimit } from '../brevo/contact-checks';
 import { outcomeFromError } from '../brevo/record-outcome';
 import type { BrevoEvent } from '../sync';
 import type { CompanyContext } from './company-context';
@@ -35,6 +36,9 @@ export interface QueuedEvent {
   stageOrder?: StageOrder;
 }
 
+/** Records whose events are sent at once; the shared events budget (10/s) paces them. */
+const EVENT_SEND_CONCURRENCY = 8;
+
 /** How long a stage event whose predecessor has not arrived waits for it (covers Pipedrive's 3 s retry after a 10 s timeout). */
 export const DEFAULT_STAGE_SETTLE_MS = 15_000;
 
@@ -64,6 +68,8 @@ type StoredEvent = BrevoEvent & { stageOrder?: StageOrder };
 
 interface PendingRow {
   id: string;
+  object: string;
+  pipedrive_id: string;
   properties: StoredEvent;
   occurred_at: Date;
   created_at: Date;
@@ -134,7 +140,7 @@ export async function sendPendingEvents(ctx: CompanyContext, opts: { limit?: num
       for (;;) {
         const rows = (
           await client.query<PendingRow>(
-            `SELECT id::text, properties, occurred_at, created_at FROM outbound_events
+            `SELECT id::text, object::text, pipedrive_id, properties, occurred_at, created_at FROM outbound_events
               WHERE company_id = $1 AND status = 'pending' ORDER BY occurred_at, id LIMIT $2`,
             [ctx.companyId, limit],
           )
@@ -143,7 +149,7 @@ export async function sendPendingEvents(ctx: CompanyContext, opts: { limit?: num
         const chains = await loadChains(client, ctx.companyId, [...new Set(rows.flatMap((r) => (r.properties.stageOrder ? [r.properties.stageOrder.dealId] : [])))]);
         // A deal whose earlier event waits keeps its later events waiting too.
         const waiting = new Set<number>();
-        let progressed = 0;
+        const due: PendingRow[] = [];
         for (const row of rows) {
           const order = row.properties.stageOrder;
           const at = row.occurred_at.getTime();
@@ -156,18 +162,17 @@ export async function sendPendingEvents(ctx: CompanyContext, opts: { limit?: num
               if (release > now() && (!result.heldUntil || release < result.heldUntil.getTime())) result.heldUntil = new Date(release);
               continue;
             }
-          }
-          const outcome = await sendOne(ctx, client, row);
-          if (outcome === 'sent') result.sent++;
-          else result.failed++;
-          progressed++;
-          if (order) {
-            const chain = chains.get(order.dealId) ?? { facts: [], lastSentAt: -Infinity };
+            // Counted as sent for the deal's later events: sendInOrder sends them after this one or not at all.
             chain.facts.push({ at, stage: order.to });
             chain.lastSentAt = Math.max(chain.lastSentAt, at);
             chains.set(order.dealId, chain);
           }
+          due.push(row);
         }
+        const counts = await sendInOrder(ctx, due);
+        result.sent += counts.sent;
+        result.failed += counts.failed;
+        const progressed = due.length;
         if (rows.length < limit || progressed === 0) break;
       }
     } finally {
@@ -180,16 +185,47 @@ export async function sendPendingEvents(ctx: CompanyContext, opts: { limit?: num
   return result;
 }
 
-async function sendOne(ctx: CompanyContext, client: pg.PoolClient, row: PendingRow): Promise<'sent' | 'failed'> {
+/**
+ * Events of one record (a deal's stage chain, a person's changes) go one after the other, in the
+ * order given; different records' events go concurrently, because POST /events is a budget of its
+ * own (10/s) and one round trip at a time would cap a company at a few events a second. After an
+ * outage or rate limit nothing more is started, so no record's later event overtakes an earlier one
+ * left pending; the error is thrown for the job to retry.
+ */
+export async function sendInOrder(ctx: Pick<CompanyContext, 'brevo' | 'db'>, rows: readonly PendingRow[]): Promise<{ sent: number; failed: number }> {
+  const byRecord = new Map<string, PendingRow[]>();
+  for (const row of rows) {
+    const key = `${row.object}:${row.pipedrive_id}`;
+    (byRecord.get(key) ?? byRecord.set(key, []).get(key)!).push(row);
+  }
+  const counts = { sent: 0, failed: 0 };
+  let stopped: { err: unknown } | null = null;
+  await mapLimit([...byRecord.values()], EVENT_SEND_CONCURRENCY, async (chain) => {
+    for (const row of chain) {
+      if (stopped) return;
+      try {
+        counts[await sendOne(ctx, row)]++;
+      } catch (err) {
+        stopped ??= { err };
+        return;
+      }
+    }
+  });
+  if (stopped) throw (stopped as { err: unknown }).err;
+  return counts;
+}
+
+/** Marks go through the pool: the lock's connection runs one query at a time, and sends overlap. */
+async function sendOne(ctx: Pick<CompanyContext, 'brevo' | 'db'>, row: PendingRow): Promise<'sent' | 'failed'> {
   const e = row.properties;
   try {
     await ctx.brevo.sendEvent({ eventName: e.event_name, identifiers: e.identifiers, eventDate: e.event_date, eventProperties: e.event_properties });
   } catch (err) {
     const outcome = outcomeFromError(err, `event ${e.event_name}`);
     if (!outcome) throw err; // an outage or rate limit: the job retries, the event stays pending
-    await client.query(`UPDATE outbound_events SET status = 'failed', attempts = attempts + 1, error = $2, updated_at = now() WHERE id = $1`, [row.id, outcome.message]);
+    await ctx.db.query(`UPDATE outbound_events SET status = 'failed', attempts = attempts + 1, error = $2, updated_at = now() WHERE id = $1`, [row.id, outcome.message]);
     return 'failed';
   }
-  await client.query(`UPDATE outbound_events SET status = 'sent', sent_at = now(), attempts = attempts + 1, error = NULL, updated_at = now() WHERE id = $1`, [row.id]);
+  await ctx.db.query(`UPDATE outbound_events SET status = 'sent', sent_at = now(), attempts = attempts + 1, error = NULL, updated_at = now() WHERE id = $1`, [row.id]);
   return 'sent';
 }

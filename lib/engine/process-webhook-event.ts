@@ -10,7 +10,8 @@ import { dealStateOf, leadStateOf, organizationStateOf } from './entity-states';
 import { getLink, markDeleted, personsOfOrganizations, saveEntityStates } from './link-store';
 import type { JobDefinition } from '../jobs/define-job';
 import { webhookProcessQueue } from '../webhooks/process-queue';
-import { queueEvents, sendPendingEvents, type QueuedEvent } from './outbox';
+import { queueEvents, sendPendingEvents, type QueuedEvent, type SendResult } from './outbox';
+import { TrailingSingleFlight } from './single-flight';
 import { transitionKey } from './deal-changes';
 import { syncOrganizations } from './sync-organizations';
 import { syncPersonsById } from './incremental';
@@ -55,7 +56,18 @@ export function normalizeWebhookBody(payload: unknown): z.infer<typeof v2Body> |
 export interface ProcessOptions {
   /** How long a deal's stage event waits for a predecessor that has not arrived (outbox.ts). */
   settleMs?: number;
+  /**
+   * Return once the event is applied and send the outbox in the background, handing its promise
+   * (which never rejects) to this callback (the LISTEN path): a processor waiting for the events
+   * budget would hold up the next contact writes. A failed background flush is logged; what it
+   * leaves pending goes with the company's next flush (the event's job when it comes after, which
+   * is retried if its flush fails, any later webhook, or the scheduled incremental sync).
+   */
+  backgroundFlush?: (flush: Promise<void>) => void;
 }
+
+/** One outbox flush per company at a time in this process; the callers of a burst share the next one. */
+const flushes = new TrailingSingleFlight<SendResult>();
 
 export async function processWebhookEvent(companyId: string, webhookEventId: bigint, opts: ProcessOptions = {}): Promise<void> {
   const db = prisma();
@@ -113,7 +125,13 @@ export async function processWebhookEvent(companyId: string, webhookEventId: big
     client.release(broken);
   }
   // Sent after the record lock is released: the outbox serializes its own senders per company.
-  if (ctx) await sendAndReschedule(ctx, webhookEventId, opts);
+  if (!ctx) return;
+  if (!opts.backgroundFlush) return sendAndReschedule(ctx, webhookEventId, opts);
+  opts.backgroundFlush(
+    sendAndReschedule(ctx, webhookEventId, opts).catch((err: unknown) =>
+      log.warn({ err, companyId, webhookEventId: String(webhookEventId) }, 'background outbox flush failed; the event’s job flushes again'),
+    ),
+  );
 }
 
 /** Sends what is due of the company's outbox; nothing to do costs one query and no vendor call. */
@@ -124,7 +142,7 @@ async function flushOutbox(companyId: string, webhookEventId: bigint, opts: Proc
 }
 
 async function sendAndReschedule(ctx: CompanyContext, webhookEventId: bigint, opts: ProcessOptions): Promise<void> {
-  const r = await sendPendingEvents(ctx, { settleMs: opts.settleMs });
+  const r = await flushes.run(ctx.companyId, () => sendPendingEvents(ctx, { settleMs: opts.settleMs }));
   if (!r.heldUntil) return;
   // A stage event waits for its predecessor: come back when its wait is over, even if no other
   // webhook arrives in between. Every job that ends with the same earliest hold asks for the same

@@ -22,7 +22,7 @@ export async function startWorkers(): Promise<JobQueue> {
     await queue.raw.schedule(s.job.name, s.cron, s.payload, { tz: 'UTC' });
   }
   const { listenForWebhooks } = await import('../engine/webhook-listener');
-  const listener = await listenForWebhooks(requireDatabaseUrl());
+  const listener = await listenForWebhooks(requireDatabaseUrl(), { concurrency: env().PIPEBRIDGE_WEBHOOK_CONCURRENCY });
   queue.onStop(() => listener.stop());
   logger().info({ jobs: allJobs.map((j) => j.name), concurrency }, 'workers started');
   return queue;

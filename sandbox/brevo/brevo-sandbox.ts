@@ -10,6 +10,7 @@ import { registerInspector } from './inspector-page';
 import { registerListRoutes } from './lists-routes';
 import { registerOtherRoutes } from './other-routes';
 import { familyOf, RATE_TABLES, SandboxRateLimiter, type RateLimitMode } from './rate-limits';
+import type { RequestLogEntry } from './types';
 
 export interface BrevoSandboxOptions {
   port?: number;
@@ -19,6 +20,11 @@ export interface BrevoSandboxOptions {
   hangMs?: number;
   /** Used for webhook deliveries, notifyUrl calls and fileUrl imports. */
   fetch?: typeof fetch;
+  /**
+   * Sees every API request once answered, with its parsed body (the request log keeps no bodies):
+   * a benchmark uses it to tell which call carried which change. Never given the API key.
+   */
+  onApiRequest?: (request: RequestLogEntry & { body: unknown }) => void;
 }
 
 export interface BrevoSandbox {
@@ -124,7 +130,9 @@ export async function startBrevoSandbox(opts: BrevoSandboxOptions = {}): Promise
         const key = req.headers['api-key'];
         const found = typeof key === 'string' ? control.lookupKey(key) : undefined;
         const log = found?.rt.account.requestLog;
-        log?.push({ at: clock.now(), method: req.method, path: apiPath, family: familyOf(req.method, apiPath), status: out.status });
+        const entry: RequestLogEntry = { at: clock.now(), method: req.method, path: apiPath, family: familyOf(req.method, apiPath), status: out.status };
+        log?.push(entry);
+        opts.onApiRequest?.({ ...entry, body: req.body });
         // A long-running demo sandbox keeps the most recent requests only.
         if (log && log.length > REQUEST_LOG_MAX) log.splice(0, log.length - REQUEST_LOG_MAX);
       } else {

@@ -23,8 +23,8 @@ export interface RealtimeWorld extends EngineWorld {
   closeAll(): Promise<void>;
 }
 
-export async function createRealtimeWorld(seed: SeedOptions, opts: { domain?: string; deliver?: (route: Handler) => Handler } = {}): Promise<RealtimeWorld> {
-  const world = await createEngineWorld(seed, { domain: opts.domain });
+export async function createRealtimeWorld(seed: SeedOptions, opts: { domain?: string; deliver?: (route: Handler) => Handler; rateLimits?: 'off' | 'real' } = {}): Promise<RealtimeWorld> {
+  const world = await createEngineWorld(seed, { domain: opts.domain, rateLimits: opts.rateLimits });
   const route = (await import('@/app/api/webhooks/pipedrive/[companyId]/route')) as unknown as { POST: Handler };
   const routes = await serveRoutes([{ path: '/api/webhooks/pipedrive/:companyId', module: { POST: opts.deliver ? opts.deliver(route.POST) : route.POST } }]);
   process.env.APP_URL = routes.url;
