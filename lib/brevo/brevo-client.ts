@@ -2,7 +2,6 @@ import { createHash } from 'node:crypto';
 import { z } from 'zod';
 import { BatchCoalescer } from './batch-coalescer';
 import { sharedPacer } from './window-pacer';
-import { GENERAL_TIER_POLICIES, type BrevoFamily } from './rate-families';
 import type { RatePolicy } from '../ratelimit/types';
 import { BrevoError } from './brevo-error';
 import {
@@ -53,8 +52,12 @@ const BATCH_MAX_IN_FLIGHT = 4;
  * under the family's per-second window (10/s on general plans), leaving room for the family's other
  * calls (attribute reads, creates).
  */
-function windowPaces(policies: Record<BrevoFamily, RatePolicy>): { partialBatches: number; events: number } {
-  return { partialBatches: Math.max(1, Math.floor(policies.contacts.refillPerSecond) - 2), events: Math.max(1, Math.floor(policies.events.refillPerSecond) - 1) };
+/**
+ * Starts per sliding second that keep a steady sender under a family's window (window-pacer.ts),
+ * from the budget Brevo currently announces; null where Brevo does not limit the family.
+ */
+function windowPace(policy: RatePolicy | null, margin: number): number | null {
+  return policy ? Math.max(1, Math.floor(policy.refillPerSecond) - margin) : null;
 }
 /** Batch-update coalescers by account (see batchUpdateContacts); an idle one is forgotten. */
 const contactBatchers = new Map<string, BatchCoalescer<BatchContactUpdate, RecordOutcome>>();
@@ -187,11 +190,9 @@ export class BrevoClient {
 
   /** This client's account (URL, budget and key): whose batcher and pacers it shares. */
   private readonly accountKey: string;
-  private readonly paces: { partialBatches: number; events: number };
 
   constructor(opts: BrevoClientOptions) {
     this.http = new BrevoTransport(opts);
-    this.paces = windowPaces(opts.policies ?? GENERAL_TIER_POLICIES);
     // Hashed so that the API key is not kept in a second place in clear.
     this.accountKey = createHash('sha256').update(`${opts.baseUrl}\n${opts.budgetKey}\n${opts.apiKey}`).digest('hex');
     this.sleep = opts.sleep ?? ((ms) => new Promise((r) => setTimeout(r, ms)));
@@ -355,7 +356,10 @@ export class BrevoClient {
         keyOf: (item) => contactKeyOf(item.key),
         send: (part) => this.sendContactBatch(part),
         // Small calls stay under the window so that they never buy a one-second block (window-pacer.ts).
-        pacePartial: () => sharedPacer(`contacts:${key}`, this.paces.partialBatches).slot(),
+        pacePartial: async () => {
+          const pace = windowPace(this.http.policyOf('contacts'), 2);
+          if (pace) await sharedPacer(`contacts:${key}:${pace}`, pace).slot();
+        },
         onIdle: () => {
           if (contactBatchers.get(key) === batcher) contactBatchers.delete(key);
         },
@@ -711,7 +715,8 @@ export class BrevoClient {
     const problem = eventProblem(event.eventName, event.identifiers, event.eventProperties);
     if (problem) throw new BrevoError('invalid', `The event was not sent: ${problem}.`);
     // Kept under the events window: emptying it holds every event for a full second (window-pacer.ts).
-    await sharedPacer(`events:${this.accountKey}`, this.paces.events).slot();
+    const pace = windowPace(this.http.policyOf('events'), 1);
+    if (pace) await sharedPacer(`events:${this.accountKey}:${pace}`, pace).slot();
     await this.http.request({ method: 'POST', path: '/events', body: eventBody(event), what: `send event ${event.eventName}` });
   }
 

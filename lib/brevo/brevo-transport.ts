@@ -189,7 +189,7 @@ export class BrevoTransport {
   }
 
   /** The budget to spend before a request of the family, or null when Brevo does not limit it. */
-  private policyOf(family: BrevoFamily): RatePolicy | null {
+  policyOf(family: BrevoFamily): RatePolicy | null {
     const defaults = this.policies[family];
     return (this.limits.get(family) ?? initialLimitState(defaults)).policy;
   }
