@@ -6,6 +6,7 @@ import { Alert } from '@/components/ui/alert';
 import { buttonClass, Card, inputClass } from '@/components/ui/card';
 import { formatDuration, numberFormat, timeAgo } from '@/components/ui/format';
 import { sendJson } from '@/components/ui/send-json';
+import { WebhookStatus } from './webhook-status';
 
 const statusStyle: Record<string, string> = {
   succeeded: 'bg-emerald-50 text-emerald-800',
@@ -188,6 +189,8 @@ export function SyncDashboard({ initial }: { initial: Dashboard }) {
           </table>
         </div>
       </Card>
+
+      <WebhookStatus webhooks={data.webhooks} />
 
       <section id="issues" aria-labelledby="issues-heading" className="rounded-lg border border-slate-200 bg-white p-6 shadow-sm">
         <div className="flex flex-wrap items-start justify-between gap-3">

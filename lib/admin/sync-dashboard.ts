@@ -3,6 +3,7 @@ import { z } from 'zod';
 import { prisma } from '../db/prisma';
 import { startBackfill, startIncremental, syncPersonsNow } from '../engine/start-sync';
 import { AppError, notFound } from '../errors';
+import { webhookHealth } from '../webhooks/webhook-health';
 import type { Prisma } from '../generated/prisma/client';
 
 export interface EntityProgressView {
@@ -62,8 +63,21 @@ export interface IssueView {
   retryable: boolean;
 }
 
+/** A registered Pipedrive webhook as the dashboard shows it (lib/webhooks/webhook-health.ts). */
+export interface WebhookView {
+  object: string;
+  action: string;
+  lastDeliveryAt: string | null;
+  lastEventAt: string | null;
+  eventsLast30Days: number;
+  /** Empty when it delivers as usual; `silent` when it stopped delivering. */
+  problems: string[];
+  advice: string | null;
+}
+
 export interface SyncDashboard {
   runs: RunView[];
+  webhooks: WebhookView[];
   active: boolean;
   hasCursor: boolean;
   issues: { items: IssueView[]; total: number; page: number; pageSize: number; counts: { open: number; errors: number } };
@@ -125,19 +139,30 @@ function issueWhere(companyId: string, f: IssueFilter): Prisma.RecordIssueWhereI
 export async function loadSyncDashboard(companyId: string, filter: IssueFilter = issueFilterSchema.parse({})): Promise<SyncDashboard> {
   const db = prisma();
   const where = issueWhere(companyId, filter);
-  const [runs, cursor, items, total, open, errors] = await Promise.all([
+  const [runs, cursor, items, total, open, errors, hooks] = await Promise.all([
     db.syncRun.findMany({ where: { companyId }, orderBy: { createdAt: 'desc' }, take: 20 }),
     db.syncCursor.findFirst({ where: { companyId }, select: { id: true } }),
     db.recordIssue.findMany({ where, orderBy: [{ updatedAt: 'desc' }, { id: 'desc' }], take: ISSUE_PAGE_SIZE, skip: (filter.page - 1) * ISSUE_PAGE_SIZE }),
     db.recordIssue.count({ where }),
     db.recordIssue.count({ where: { companyId, status: { in: ['open', 'retrying', 'dead'] } } }),
     db.recordIssue.count({ where: { companyId, status: { in: ['open', 'retrying', 'dead'] }, severity: 'error' } }),
+    // From the app's own records only: asking Pipedrive on every refresh would spend its budget.
+    webhookHealth(companyId),
   ]);
   const views = runs.map((r) => runView(r));
   return {
     runs: views,
     active: views.some((r) => r.status === 'queued' || r.status === 'running'),
     hasCursor: cursor !== null,
+    webhooks: hooks.map((h) => ({
+      object: h.object,
+      action: h.action,
+      lastDeliveryAt: h.lastDeliveryAt?.toISOString() ?? null,
+      lastEventAt: h.lastEventAt?.toISOString() ?? null,
+      eventsLast30Days: h.eventsLast30Days,
+      problems: h.problems,
+      advice: h.advice,
+    })),
     issues: {
       items: items.map((i) => ({
         id: String(i.id),

@@ -26,6 +26,10 @@ test('backfill to 100 %, a refused record with its reason, retry, full resync, a
   await expect(overall).toHaveAttribute('aria-valuenow', '100', { timeout: 150_000 });
   await expect(page.getByTestId('current-run')).toContainText('succeeded');
   await expect(page.getByRole('progressbar', { name: 'persons progress' })).toHaveAttribute('aria-valuenow', '100');
+  // The webhooks registered at connect time are listed with their delivery status.
+  const hooks = page.getByTestId('webhook-row');
+  await expect(hooks.filter({ hasText: 'deal' }).first()).toBeVisible();
+  await expect(hooks.first()).toContainText(/Delivering|Stopped delivering/);
   await page.screenshot({ path: 'tests/browser/screenshots/settings-sync-backfill.png', fullPage: true });
 
   // A new person whose email Brevo refuses: the dashboard shows the record and the reason.

@@ -11,6 +11,7 @@ import { adminRequest, seedTenant, type Tenant } from '../helpers/tenants';
  */
 type Handler = (req: NextRequest, ctx: { params: Promise<Record<string, string>> }) => Promise<Response>;
 interface DashboardBody {
+  webhooks: { object: string; action: string; lastEventAt: string | null; eventsLast30Days: number; problems: string[]; advice: string | null }[];
   runs: { id: string; kind: string; status: string; percent: number; rate: number | null; etaSeconds: number | null; entities: { entity: string; done: number; total: number | null }[] }[];
   active: boolean;
   issues: { items: { id: string; object: string; pipedriveId: string; status: string; retryable: boolean }[]; total: number; counts: { open: number; errors: number } };
@@ -141,5 +142,37 @@ describe('sync dashboard', () => {
     expect(runs).toHaveLength(1);
     expect((await jobs('sync.backfill')).filter((j) => j.companyId === a.companyId)).toEqual([{ companyId: a.companyId, runId: runs[0]!.id }]);
     expect(await prisma().syncRun.count({ where: { companyId: b.companyId, kind: 'resync' } })).toBe(0);
+  });
+  it('shows each webhook\'s last event and flags one that stopped delivering, for this company only', async () => {
+    const hour = 3_600_000;
+    const now = Date.now();
+    const reg = (companyId: string, id: number, object: string, lastDeliveryAt: Date) =>
+      prisma().webhookRegistration.create({ data: { companyId, pipedriveWebhookId: id, eventAction: '*', eventObject: object, subscriptionUrl: `https://app.test/api/webhooks/pipedrive/${id}`, lastDeliveryAt } });
+    // Organizations: an event every hour for two days, then nothing for a day. Deals: still
+    // delivering. (Each tenant was seeded with a person webhook and one event.)
+    await reg(a.companyId, 901, 'organization', new Date(now - 24 * hour));
+    await reg(a.companyId, 902, 'deal', new Date(now - 60_000));
+    await reg(b.companyId, 903, 'person', new Date(now));
+    const events = [
+      ...Array.from({ length: 48 }, (_, i) => ({ object: 'organization', at: now - (72 - i) * hour })),
+      ...Array.from({ length: 5 }, (_, i) => ({ object: 'deal', at: now - (5 - i) * 60_000 })),
+    ];
+    await prisma().webhookEvent.createMany({
+      data: events.map((e, i) => ({ companyId: a.companyId, source: 'pipedrive' as const, eventId: `dash-${i}`, object: e.object, action: 'change', payload: {}, receivedAt: new Date(e.at), status: 'processed' as const })),
+    });
+
+    const { body } = await call(a, 'GET', '/api/settings/sync');
+    const byObject = new Map(body.webhooks.map((w) => [w.object, w]));
+    expect([...byObject.keys()].sort()).toEqual(['deal', 'organization', 'person']);
+    expect(byObject.get('organization')).toMatchObject({ eventsLast30Days: 48, problems: ['silent'] });
+    expect(byObject.get('organization')?.advice).toContain('reconciliation');
+    expect(byObject.get('deal')).toMatchObject({ eventsLast30Days: 5, problems: [] });
+    expect(Date.parse(byObject.get('deal')!.lastEventAt!)).toBeGreaterThan(now - 120_000);
+    // The other company sees its own webhooks only (the seeded one and 903), with none of these events.
+    const other = await call(b, 'GET', '/api/settings/sync');
+    expect(other.body.webhooks.map((w) => [w.object, w.eventsLast30Days, w.problems])).toEqual([
+      ['person', 1, []],
+      ['person', 1, []],
+    ]);
   });
 });
