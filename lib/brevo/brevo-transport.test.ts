@@ -131,6 +131,43 @@ describe('BrevoTransport', () => {
   });
 });
 
+describe('BrevoTransport pacing under one-second windows', () => {
+  function clocked(script: Scripted[]) {
+    let now = 1_000_000;
+    const starts: number[] = [];
+    const sleep = (ms: number) => {
+      now += ms;
+      return Promise.resolve();
+    };
+    const limiter = new MemoryRateLimiter(() => now, sleep);
+    const { fetchImpl } = scriptedFetch(script);
+    // Each answer takes 50 ms.
+    const recording: typeof fetch = (input, init) => {
+      starts.push(now);
+      now += 50;
+      return fetchImpl(input, init);
+    };
+    const t = new BrevoTransport({ baseUrl: 'https://api.brevo.test/v3', apiKey: 'k', limiter, budgetKey: 'k', fetch: recording, now: () => now, sleep });
+    return { t, starts };
+  }
+  const window = (remaining: number) => ({ status: 204, headers: { 'x-sib-ratelimit-limit': '10', 'x-sib-ratelimit-remaining': String(remaining), 'x-sib-ratelimit-reset': '1' } });
+
+  it('does not hold the family for a whole second when its own paced calls emptied the window', async () => {
+    const { t, starts } = clocked([...Array.from({ length: 10 }, (_, i) => window(9 - i)), window(9), window(8)]);
+    for (let i = 0; i < 12; i++) await t.request({ method: 'DELETE', path: `/contacts/${i}`, what: 'delete' });
+    // Ten in half a second, then the next ones 1.1 s after the first and second (the pacer's
+    // window has a margin): the 'remaining 0' answer (reset: 1 s) adds no wait of its own.
+    expect(starts.slice(10).map((s) => s - starts[0]!)).toEqual([1100, 1150]);
+  });
+
+  it('waits for the reset when someone else used the window', async () => {
+    const { t, starts } = clocked([window(0), window(9)]);
+    await t.request({ method: 'DELETE', path: '/contacts/1', what: 'delete' });
+    await t.request({ method: 'DELETE', path: '/contacts/2', what: 'delete' });
+    expect(starts[1]! - starts[0]!).toBeGreaterThanOrEqual(1000);
+  });
+});
+
 describe('error classification', () => {
   it.each([
     [401, { message: 'Key not found', code: 'unauthorized' }, 'auth'],

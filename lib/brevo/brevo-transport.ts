@@ -2,6 +2,7 @@ import type { z } from 'zod';
 import { RateBudgetExhaustedError, type RateLimiter, type RatePolicy } from '../ratelimit/types';
 import { initialLimitState, nextLimitState, type FamilyLimitState } from './announced-limits';
 import { BrevoError, errorFromResponse } from './brevo-error';
+import { sharedPacer, WindowPacer } from './window-pacer';
 import { brevoBudgetKey, brevoFamilyOf, GENERAL_TIER_POLICIES, type BrevoFamily } from './rate-families';
 
 export interface BrevoTransportOptions {
@@ -48,6 +49,13 @@ export interface BrevoResponse<T> {
   headers: Headers;
 }
 
+/**
+ * The sliding window the transport paces a per-second family in: a tenth longer than Brevo's
+ * second, because a call reaches Brevo some milliseconds after it started, and two calls started
+ * a second apart may still land in one window (a 429 there costs a whole second).
+ */
+const PACED_WINDOW_MS = 1_100;
+
 const sleepReal = (ms: number) => new Promise<void>((r) => setTimeout(r, ms));
 
 /**
@@ -70,6 +78,7 @@ export class BrevoTransport {
   private readonly inflight = new Map<BrevoFamily, number>();
   /** Each family's budget as Brevo's answers describe it for this account (announced-limits.ts). */
   private readonly limits = new Map<BrevoFamily, FamilyLimitState>();
+  private readonly ownPacers = new Map<string, WindowPacer>();
 
   constructor(private readonly opts: BrevoTransportOptions) {
     this.fetchImpl = opts.fetch ?? fetch;
@@ -107,8 +116,10 @@ export class BrevoTransport {
         await this.sleep(Math.round(cap / 2 + (this.random() * cap) / 2));
       }
       const policy = this.policyOf(family);
+      const pacer = this.pacerOf(family, policy);
       try {
         if (policy) await this.opts.limiter.acquire(key, policy, 1, this.maxRateWaitMs);
+        await pacer?.slot();
       } catch (e) {
         if (e instanceof RateBudgetExhaustedError) {
           throw new BrevoError('rate_limited', `The Brevo request budget (${family}) is spent until ${e.retryAt.toISOString()}; the sync resumes then.`, { retryAt: e.retryAt, cause: e });
@@ -144,7 +155,7 @@ export class BrevoTransport {
           reset: res.headers.get('x-sib-ratelimit-reset'),
         }),
       );
-      const observedReset = await this.observe(key, this.policyOf(family) ?? defaults, res, this.inflight.get(family) ?? 0);
+      const observedReset = await this.observe(key, this.policyOf(family) ?? defaults, res, this.inflight.get(family) ?? 0, pacer);
       let text: string;
       try {
         text = await res.text();
@@ -195,16 +206,37 @@ export class BrevoTransport {
   }
 
   /**
+   * A family counted in one-second windows gets a pacer that starts at most its limit of calls in any
+   * sliding second: no aligned window can then receive more. Without it, the answer that empties a
+   * window makes the family wait for `x-sib-ratelimit-reset`, which has whole seconds, so every
+   * window would cost a second and a bit.
+   */
+  private pacerOf(family: BrevoFamily, policy: RatePolicy | null): WindowPacer | null {
+    if (!policy || Math.abs(policy.capacity / policy.refillPerSecond - 1) > 1e-6) return null;
+    const key = `transport:${this.opts.budgetKey}:${family}:${policy.capacity}`;
+    const perSecond = Math.max(1, Math.floor(policy.capacity));
+    // A transport on its own clock (tests) paces on that clock, apart from the process's real one.
+    if (!this.opts.now && !this.opts.sleep) return sharedPacer(key, perSecond, PACED_WINDOW_MS);
+    let own = this.ownPacers.get(key);
+    if (!own) this.ownPacers.set(key, (own = new WindowPacer(perSecond, this.now, this.sleep, PACED_WINDOW_MS)));
+    return own;
+  }
+
+  /**
    * Passes Brevo's x-sib-ratelimit-* headers to the shared limiter; returns the reset delay in seconds.
    * What is left is reduced by this process's requests still in flight, so a burst stops before the window
-   * is spent rather than one 429 later.
+   * is spent rather than one 429 later. When this process's own paced calls account for everything the
+   * window used, the pacer already keeps the next call out of it and nothing is held; use by anyone
+   * else (another worker process) is respected as Brevo reports it.
    */
-  private async observe(key: string, policy: RatePolicy, res: Response, inflight: number): Promise<number | undefined> {
+  private async observe(key: string, policy: RatePolicy, res: Response, inflight: number, pacer: WindowPacer | null): Promise<number | undefined> {
     const remaining = res.headers.get('x-sib-ratelimit-remaining');
     // Brevo documents x-sib-ratelimit-reset (seconds); a Retry-After, if a proxy adds one, means the same.
     const reset = res.headers.get('x-sib-ratelimit-reset') ?? res.headers.get('retry-after');
     if (remaining === null && reset === null) return undefined;
     const resetSeconds = reset !== null && Number.isFinite(Number(reset)) ? Number(reset) : undefined;
+    const limit = Number(res.headers.get('x-sib-ratelimit-limit') ?? policy.capacity);
+    if (pacer && remaining !== null && res.status !== 429 && Number.isFinite(limit) && limit - Number(remaining) <= pacer.recentStarts()) return resetSeconds;
     await this.opts.limiter.observe(key, policy, {
       remaining: remaining !== null && Number.isFinite(Number(remaining)) ? Math.max(0, Number(remaining) - inflight) : undefined,
       resetAt: resetSeconds !== undefined ? new Date(this.now() + resetSeconds * 1000) : undefined,

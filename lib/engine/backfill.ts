@@ -158,10 +158,10 @@ export async function runBackfill(ctx: CompanyContext, runId: string, opts: Back
   // Persons: each page is planned as it is read (skips and unchanged contacts are settled then,
   // and the page's persons let go); the contacts to write are buffered up to `flushAt` and
   // written. Two buffers are written at once, so that one's import is processed by Brevo while
-  // the other's lists are sent and the contacts budget does not idle; reading pauses while both
-  // are written, so memory holds at most two buffers. The checkpoint still moves
+  // the other's lists are sent and the contacts budget does not idle, and a third is planned
+  // meanwhile (so at most three buffers are held). The checkpoint still moves
   // in order, to the page after the last buffer written, and only once that buffer is written.
-  const flushAt = opts.flushAt ?? 8_000;
+  const flushAt = opts.flushAt ?? 7_000;
   let buffer: PlannedWrite[] = [];
   // Counts of the buffered pages: added to the progress with their checkpoint, so a resumed run
   // that plans those pages again does not count them twice.
@@ -169,6 +169,7 @@ export async function runBackfill(ctx: CompanyContext, runId: string, opts: Back
   const writing: { done: Promise<void>; claims: Map<string, number>; settled: boolean }[] = [];
   let lastSave: Promise<void> = Promise.resolve();
   const flush = async (nextCursor: string | null) => {
+    while (writing.length >= WRITES_IN_FLIGHT) await writing.shift()!.done;
     const planned = buffer;
     const counted = tally;
     buffer = [];
@@ -199,8 +200,6 @@ export async function runBackfill(ctx: CompanyContext, runId: string, opts: Back
     entry.done.catch(() => undefined);
     lastSave = entry.done;
     writing.push(entry);
-    // Reading waits while both writes run: at most two buffers are held, both being written.
-    while (writing.length >= WRITES_IN_FLIGHT) await writing.shift()!.done;
   };
   try {
     let reachedEnd = cp.cursor === null;

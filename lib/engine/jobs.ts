@@ -39,8 +39,8 @@ export const backfillJob = defineJob({
   }),
   retry: { limit: 8, delaySeconds: 30 },
   expireInSeconds: 15 * 60,
-  // A backfill keeps a core busy and holds up to two buffers of contacts being written (about
-  // 100 MB of heap at the default flushAt): one per worker process keeps the process inside its 256 MB heap
+  // A backfill keeps a core busy and holds up to three buffers of contacts (two being written, one
+  // planned: about 110 MB of heap at the default flushAt); one per worker process keeps the process inside its 256 MB heap
   // (package.json `worker`); more backfills at once means more worker processes.
   maxConcurrencyPerProcess: 1,
   handler: async ({ companyId, runId, sliceMs, tuning }) => {
