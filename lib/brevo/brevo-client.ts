@@ -426,13 +426,13 @@ export class BrevoClient {
 
   /**
    * Polls GET /processes/{id} (the 100-per-hour family). An import is never done at once, so the
-   * first read waits a quarter second; the waits then double up to `pollIntervalMs`, so a short
+   * first read waits half a second (Brevo queues imports: none is done sooner); the waits then double up to `pollIntervalMs`, so a short
    * import is seen done soon after it is and a long one costs few reads of that small budget.
    */
   async waitForProcess(processId: number, opts: { pollIntervalMs?: number; timeoutMs?: number } = {}): Promise<BrevoProcess> {
     const deadline = this.now() + (opts.timeoutMs ?? 30 * 60_000);
     const longest = opts.pollIntervalMs ?? 15_000;
-    let wait = Math.min(250, longest);
+    let wait = Math.min(500, longest);
     for (;;) {
       await this.sleep(wait);
       const p = await this.getProcess(processId);
