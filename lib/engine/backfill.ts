@@ -6,13 +6,12 @@ import { pipedrivePersonSchema, type PipedrivePerson } from '../sync';
 import type { CompanyContext } from './company-context';
 import { dealStateOf, leadStateOf, organizationStateOf } from './entity-states';
 import { saveEntityStates, type EntityState } from './link-store';
-import { syncOrganizations } from './sync-organizations';
 import { planPersons, writePlannedContacts, type PlannedWrite } from './sync-persons';
 
 /**
  * The historical backfill. Entities are read page by page (memory does not grow with the
  * company): organizations, deals and leads are stored in the link store first, then persons are
- * planned page by page against them and written to Brevo. Contacts are buffered up to a bound
+ * planned page by page against them and written to Brevo (companies follow in their own job). Contacts are buffered up to a bound
  * so that Brevo's import can take thousands at once; the checkpoint only moves past a page once
  * its contacts are written, so a crash resumes from the last written page and redoes nothing
  * that Brevo already has (unchanged hashes are skipped). No Brevo events are sent: history is
@@ -115,11 +114,11 @@ export async function runBackfill(ctx: CompanyContext, runId: string, opts: Back
     for await (const page of readAhead(ctx.pipedrive.organizationPages({ cursor: cp.cursor ?? undefined, limit: opts.pageSize ?? 500 }))) {
       stats.pipedriveRequests++;
       const parsed = page.items.flatMap((o) => organizationStateOf(o) ?? []);
+      // Only stored here: Brevo companies are written by their own job (sync-companies.ts) after
+      // the contacts, as Brevo allows 100 company requests an hour.
       await storeStates('organization', parsed.map((p) => p.row));
-      const r = ctx.config.sync.organizations ? await syncOrganizations(ctx, parsed.map((p) => p.org), { runId }) : { written: 0, skipped: parsed.length };
       progress.organization.done += parsed.length;
       progress.organization.skipped += page.items.length - parsed.length;
-      stats.brevoRequests += r.written;
       await save({ ...cp, phase: page.nextCursor ? 'organization' : 'deal', cursor: page.nextCursor });
     }
     if (cp.phase === 'organization') await save({ ...cp, phase: 'deal', cursor: null });

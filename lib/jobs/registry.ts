@@ -3,11 +3,11 @@ import { purgeOldRecords } from './maintenance';
 import { refreshIdleInstallations } from './refresh-idle-installations';
 import { ensureAllWebhooksJob, ensureWebhooksJob } from '../webhooks/ensure-webhooks-job';
 import { processWebhookJob } from '../webhooks/process-job';
-import { backfillJob, incrementalJob, syncRecordsJob } from '../engine/jobs';
+import { backfillJob, companiesJob, incrementalJob, syncRecordsJob } from '../engine/jobs';
 import { scheduleSyncJob } from '../engine/schedule-job';
 
 /** Every job the workers run. A job missing here is never picked up. */
-export const allJobs: JobDefinition[] = [purgeOldRecords, refreshIdleInstallations, ensureWebhooksJob, ensureAllWebhooksJob, backfillJob, incrementalJob, syncRecordsJob, scheduleSyncJob, processWebhookJob];
+export const allJobs: JobDefinition[] = [purgeOldRecords, refreshIdleInstallations, ensureWebhooksJob, ensureAllWebhooksJob, backfillJob, incrementalJob, syncRecordsJob, companiesJob, scheduleSyncJob, processWebhookJob];
 
 /** Recurring jobs (cron, UTC). pg-boss keeps one schedule per name across all processes. */
 export const schedules: { job: JobDefinition; cron: string; payload: object }[] = [
