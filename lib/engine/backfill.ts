@@ -20,11 +20,14 @@ import { planPersons, writePlannedContacts, type PlannedWrite } from './sync-per
 export const PHASES = ['organization', 'deal', 'lead', 'person'] as const;
 export type Phase = (typeof PHASES)[number];
 
+const entityCursorSchema = z.object({ cursor: z.string().nullable(), done: z.boolean() });
 const checkpointSchema = z.object({
   phase: z.enum(PHASES),
   cursor: z.string().nullable(),
   /** When the run started: incremental cursors begin here once the backfill is done. */
   startedAt: z.string(),
+  /** Organizations, deals and leads are read at the same time, each from its own cursor. */
+  entities: z.object({ organization: entityCursorSchema, deal: entityCursorSchema, lead: entityCursorSchema }).optional(),
 });
 type Checkpoint = z.infer<typeof checkpointSchema>;
 
@@ -107,51 +110,83 @@ export async function runBackfill(ctx: CompanyContext, runId: string, opts: Back
     await opts.afterCheckpoint?.(cp);
   };
 
-  const phaseIndex = PHASES.indexOf(cp.phase);
   const storeStates = async (object: 'organization' | 'deal' | 'lead', rows: EntityState[]) => saveEntityStates(ctx.db, ctx.companyId, object, rows);
 
-  if (phaseIndex <= 0) {
-    for await (const page of readAhead(ctx.pipedrive.organizationPages({ cursor: cp.cursor ?? undefined, limit: opts.pageSize ?? 500 }))) {
-      stats.pipedriveRequests++;
-      const parsed = page.items.flatMap((o) => organizationStateOf(o) ?? []);
-      // Only stored here: Brevo companies are written by their own job (sync-companies.ts) after
-      // the contacts, as Brevo allows 100 company requests an hour.
-      await storeStates('organization', parsed.map((p) => p.row));
-      progress.organization.done += parsed.length;
-      progress.organization.skipped += page.items.length - parsed.length;
-      await save({ ...cp, phase: page.nextCursor ? 'organization' : 'deal', cursor: page.nextCursor });
-    }
-    if (cp.phase === 'organization') await save({ ...cp, phase: 'deal', cursor: null });
-  }
-  if (PHASES.indexOf(cp.phase) <= 1) {
-    for await (const page of readAhead(ctx.pipedrive.dealPages({ cursor: cp.cursor ?? undefined, limit: opts.pageSize ?? 500 }))) {
-      stats.pipedriveRequests++;
-      const parsed = page.items.flatMap((d) => dealStateOf(d) ?? []);
-      await storeStates('deal', parsed.map((p) => p.row));
-      progress.deal.done += parsed.length;
-      progress.deal.skipped += page.items.length - parsed.length;
-      await save({ ...cp, phase: page.nextCursor ? 'deal' : 'lead', cursor: page.nextCursor });
-    }
-    if (cp.phase === 'deal') await save({ ...cp, phase: 'lead', cursor: null });
-  }
-  if (PHASES.indexOf(cp.phase) <= 2) {
-    // Leads are a v1 list (offset pages): small, and re-read whole on resume.
-    let batch: EntityState[] = [];
-    let leadsRead = 0;
-    for await (const lead of ctx.pipedrive.leads({ archived: false })) {
-      leadsRead++;
-      const s = leadStateOf(lead);
-      if (s) batch.push(s.row);
-      if (batch.length >= 500) {
-        await storeStates('lead', batch);
-        progress.lead.done += batch.length;
-        batch = [];
+  // Organizations, deals and leads do not depend on each other: they are read at the same time,
+  // so the persons (which need all three) start sooner. A checkpoint written before they were
+  // read together names one phase and its cursor; the phases before it are done.
+  const before = PHASES.indexOf(cp.phase);
+  const entities = cp.entities ?? {
+    organization: { cursor: before === 0 ? cp.cursor : null, done: before > 0 },
+    deal: { cursor: before === 1 ? cp.cursor : null, done: before > 1 },
+    lead: { cursor: null, done: before > 2 },
+  };
+  if (!entities.organization.done || !entities.deal.done || !entities.lead.done) {
+    let saving: Promise<void> = Promise.resolve();
+    let stopped = false;
+    // Saves one after the other, each with every reader's latest cursor.
+    const saveEntities = () => {
+      const allDone = entities.organization.done && entities.deal.done && entities.lead.done;
+      const next: Checkpoint = { ...cp, phase: allDone ? 'person' : 'organization', cursor: null, entities: structuredClone(entities) };
+      saving = saving.then(() => save(next));
+      return saving;
+    };
+    const readPages = async (object: 'organization' | 'deal', pages: (cursor: string | undefined) => AsyncIterable<{ items: unknown[]; nextCursor: string | null }>, stateOf: (item: unknown) => { row: EntityState } | null) => {
+      const e = entities[object];
+      if (e.done) return;
+      for await (const page of readAhead(pages(e.cursor ?? undefined))) {
+        if (stopped) return;
+        stats.pipedriveRequests++;
+        const parsed = page.items.flatMap((x) => stateOf(x) ?? []);
+        await storeStates(object, parsed.map((p) => p.row));
+        progress[object].done += parsed.length;
+        progress[object].skipped += page.items.length - parsed.length;
+        e.cursor = page.nextCursor;
+        e.done = !page.nextCursor;
+        await saveEntities();
       }
-    }
-    await storeStates('lead', batch);
-    progress.lead.done += batch.length;
-    stats.pipedriveRequests += Math.max(1, Math.ceil(leadsRead / 500));
-    await save({ ...cp, phase: 'person', cursor: null });
+      if (!e.done) {
+        e.done = true;
+        await saveEntities();
+      }
+    };
+    const readLeads = async () => {
+      if (entities.lead.done) return;
+      // Leads are a v1 list (offset pages): small, and re-read whole on resume.
+      let batch: EntityState[] = [];
+      let leadsRead = 0;
+      for await (const lead of ctx.pipedrive.leads({ archived: false })) {
+        if (stopped) return;
+        leadsRead++;
+        const st = leadStateOf(lead);
+        if (st) batch.push(st.row);
+        if (batch.length >= 500) {
+          await storeStates('lead', batch);
+          progress.lead.done += batch.length;
+          batch = [];
+        }
+      }
+      await storeStates('lead', batch);
+      progress.lead.done += batch.length;
+      stats.pipedriveRequests += Math.max(1, Math.ceil(leadsRead / 500));
+      entities.lead.done = true;
+      await saveEntities();
+    };
+    const readers = [
+      readPages('organization', (cursor) => ctx.pipedrive.organizationPages({ cursor, limit: opts.pageSize ?? 500 }), (o) => organizationStateOf(o)),
+      readPages('deal', (cursor) => ctx.pipedrive.dealPages({ cursor, limit: opts.pageSize ?? 500 }), (d) => dealStateOf(d)),
+      readLeads(),
+    ].map((p) =>
+      p.catch((err: unknown) => {
+        // One reader failing (or the slice ending) stops the others at their next page.
+        stopped = true;
+        throw err;
+      }),
+    );
+    const results = await Promise.allSettled(readers);
+    const failed = results.find((r): r is PromiseRejectedResult => r.status === 'rejected');
+    if (failed) throw failed.reason;
+    await saving;
   }
 
   // Persons: each page is planned as it is read (skips and unchanged contacts are settled then,
