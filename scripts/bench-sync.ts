@@ -17,12 +17,11 @@
  * two pipelines, 100,000 activities, 10,000 leads, 10 % of persons without an email.
  */
 import { fork } from 'node:child_process';
-import { randomBytes } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import os from 'node:os';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
-import pg from 'pg';
+import { createThrowawayDatabase } from './throwaway-database';
 import { TOKEN_COST } from '../lib/pipedrive/rate-policy';
 import { GENERAL_TIER_POLICIES } from '../lib/brevo/rate-families';
 
@@ -215,22 +214,9 @@ async function main(): Promise<void> {
   console.log(`company: ${n(persons)} persons (10 % without email), ${n(shape.organizations)} organizations, ${n(shape.deals)} deals in 2 pipelines, ${n(shape.activities)} activities, ${n(shape.leads)} leads; rate limits ${limits}`);
 
   // A throwaway database, migrated, dropped at the end whatever happens.
-  const admin = process.env.BENCH_ADMIN_DATABASE_URL ?? 'postgresql://postgres@127.0.0.1:5432/postgres';
-  const dbName = `pbbench_${randomBytes(5).toString('hex')}`;
-  const adminClient = new pg.Client({ connectionString: admin });
-  await adminClient.connect();
-  await adminClient.query(`CREATE DATABASE ${dbName}`);
-  await adminClient.end();
-  const dbUrl = new URL(admin);
-  dbUrl.pathname = `/${dbName}`;
-  const cleanups: (() => Promise<void>)[] = [
-    async () => {
-      const c = new pg.Client({ connectionString: admin });
-      await c.connect();
-      await c.query(`DROP DATABASE IF EXISTS ${dbName} WITH (FORCE)`);
-      await c.end();
-    },
-  ];
+  const db = await createThrowawayDatabase('pbbench');
+  const dbUrl = new URL(db.url);
+  const cleanups: (() => Promise<void>)[] = [db.drop];
   try {
     const { applyMigrations } = await import('../lib/db/migrate');
     await applyMigrations(dbUrl.toString());

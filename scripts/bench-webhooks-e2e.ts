@@ -28,11 +28,10 @@
  * Then the whole Brevo account is compared with an independent expectation (tests/helpers/expected-brevo).
  */
 import { fork, type ChildProcess } from 'node:child_process';
-import { randomBytes } from 'node:crypto';
 import os from 'node:os';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
-import pg from 'pg';
+import { createThrowawayDatabase } from './throwaway-database';
 import { analyzeLatencies, percentiles, type BrevoCall, type StoredWebhook } from './bench-webhooks-e2e-analysis';
 
 // ---------------------------------------------------------------------------------------------
@@ -109,22 +108,9 @@ async function main(): Promise<void> {
   const load0 = os.loadavg();
   console.log(`machine: ${os.cpus().length} cores, load average ${load0.map((l) => l.toFixed(2)).join(' / ')} (1 / 5 / 15 min) at start; node ${process.version}`);
 
-  const admin = process.env.BENCH_ADMIN_DATABASE_URL ?? 'postgresql://postgres@127.0.0.1:5432/postgres';
-  const dbName = `pbbench_rt_${randomBytes(5).toString('hex')}`;
-  const adminClient = new pg.Client({ connectionString: admin });
-  await adminClient.connect();
-  await adminClient.query(`CREATE DATABASE ${dbName}`);
-  await adminClient.end();
-  const dbUrl = new URL(admin);
-  dbUrl.pathname = `/${dbName}`;
-  const cleanups: (() => Promise<void>)[] = [
-    async () => {
-      const c = new pg.Client({ connectionString: admin });
-      await c.connect();
-      await c.query(`DROP DATABASE IF EXISTS ${dbName} WITH (FORCE)`);
-      await c.end();
-    },
-  ];
+  const db = await createThrowawayDatabase('pbbench_rt');
+  const dbUrl = new URL(db.url);
+  const cleanups: (() => Promise<void>)[] = [db.drop];
   let child: ChildProcess | undefined;
   try {
     const { applyMigrations } = await import('../lib/db/migrate');
