@@ -51,12 +51,17 @@ export const backfillJob = defineJob({
       if (!got.rows[0]?.ok) return; // another slice of this run is running
       const deadline = Date.now() + (sliceMs ?? BACKFILL_SLICE_MS);
       const ctx = await loadCompanyContext(companyId);
-      await runBackfill(ctx, runId, {
-        ...tuning,
-        afterCheckpoint: () => {
-          if (Date.now() > deadline) throw new SliceEnded('slice ended');
-        },
-      });
+      // A retry after the run finished (the companies job below could not be queued) only queues
+      // that job: running the backfill again would re-read the whole company for nothing.
+      const finished = (await prisma().syncRun.findUnique({ where: { id: runId }, select: { status: true } }))?.status === 'succeeded';
+      if (!finished) {
+        await runBackfill(ctx, runId, {
+          ...tuning,
+          afterCheckpoint: () => {
+            if (Date.now() > deadline) throw new SliceEnded('slice ended');
+          },
+        });
+      }
       if (ctx.config.sync.organizations) {
         const { jobSender } = await import('../jobs/runtime');
         await (await jobSender()).enqueue(companiesJob, { companyId });
@@ -69,8 +74,9 @@ export const backfillJob = defineJob({
       }
       log.warn({ err, companyId, runId }, 'backfill attempt failed');
       if (err instanceof SyncUnavailableError) await failRun(runId, err);
-      // Transient: the run stays "running" with its checkpoint; the retry resumes it.
-      await prisma().syncRun.updateMany({ where: { id: runId }, data: { error: (err as Error).message } });
+      // Transient: the run stays "running" with its checkpoint; the retry resumes it. A finished
+      // run keeps its clean record.
+      await prisma().syncRun.updateMany({ where: { id: runId, status: { not: 'succeeded' } }, data: { error: (err as Error).message } });
       throw err;
     } finally {
       await lock.query('SELECT pg_advisory_unlock_all()').catch(() => undefined);

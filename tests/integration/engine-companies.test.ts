@@ -43,4 +43,21 @@ describe('companies after the backfill', () => {
     expect(pass).toEqual({ next: null, written: 0 });
     expect(world.brevo.control.requestLog(world.brevoKey).length).toBe(requests);
   });
+  it('the backfill job queues the companies job when it ends, and a retry after that only queues it again', async () => {
+    const { backfillJob } = await import('@/lib/engine/jobs');
+    const { prisma } = await import('@/lib/db/prisma');
+    const { pgPool } = await import('@/lib/db/pool');
+    const queued = async () => (await pgPool().query<{ n: number }>(`SELECT count(*)::int AS n FROM pgboss.job WHERE name = 'sync.companies' AND data->>'companyId' = $1`, [world.companyId])).rows[0]!.n;
+    const run = await prisma().syncRun.create({ data: { companyId: world.companyId, kind: 'backfill' } });
+    const ctx = { jobId: 'test', attempt: 1, signal: new AbortController().signal };
+    await backfillJob.handler({ companyId: world.companyId, runId: run.id }, ctx);
+    const done = await prisma().syncRun.findUniqueOrThrow({ where: { id: run.id } });
+    expect(done.status).toBe('succeeded');
+    expect(await queued()).toBe(1);
+
+    await backfillJob.handler({ companyId: world.companyId, runId: run.id }, ctx);
+    const again = await prisma().syncRun.findUniqueOrThrow({ where: { id: run.id } });
+    expect(again.heartbeatAt).toEqual(done.heartbeatAt);
+    expect(await queued()).toBe(2);
+  });
 });
