@@ -31,6 +31,7 @@ import { fork, type ChildProcess } from 'node:child_process';
 import os from 'node:os';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
+import { createRng } from '../sandbox/pipedrive/generator';
 import { createThrowawayDatabase } from './throwaway-database';
 import { analyzeLatencies, percentiles, type BrevoCall, type StoredWebhook } from './bench-webhooks-e2e-analysis';
 
@@ -72,18 +73,6 @@ async function runApp(): Promise<void> {
 // ---------------------------------------------------------------------------------------------
 // Parent.
 
-/** Small seeded generator (mulberry32): the same mix and targets for the same --seed. */
-function rng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
-
 const MIX = [
   { kind: 'person_edit', share: 0.7 },
   { kind: 'stage_move', share: 0.15 },
@@ -104,7 +93,8 @@ async function main(): Promise<void> {
   const rate = Number(values.rate);
   const seconds = Number(values.seconds);
   const persons = Number(values.persons);
-  const random = rng(Number(values.seed));
+  // The sandbox generator's seeded random: the same mix and targets for the same --seed.
+  const random = createRng(Number(values.seed));
   const load0 = os.loadavg();
   console.log(`machine: ${os.cpus().length} cores, load average ${load0.map((l) => l.toFixed(2)).join(' / ')} (1 / 5 / 15 min) at start; node ${process.version}`);
 
