@@ -4,6 +4,7 @@ import type { Prisma } from '../generated/prisma/client';
 import { childLogger } from '../log';
 import { pipedrivePersonSchema, type PipedrivePerson } from '../sync';
 import type { CompanyContext } from './company-context';
+import { estimateTotal, type IdSpan } from './backfill-estimate';
 import { dealStateOf, leadStateOf, organizationStateOf } from './entity-states';
 import { saveEntityStates, type EntityState } from './link-store';
 import { planPersons, writePlannedContacts, type PlannedWrite } from './sync-persons';
@@ -20,6 +21,7 @@ import { planPersons, writePlannedContacts, type PlannedWrite } from './sync-per
 export const PHASES = ['organization', 'deal', 'lead', 'person'] as const;
 export type Phase = (typeof PHASES)[number];
 
+const idSpanSchema = z.object({ firstId: z.number().nullable(), lastId: z.number().nullable(), maxId: z.number().nullable() });
 const entityCursorSchema = z.object({ cursor: z.string().nullable(), done: z.boolean() });
 const checkpointSchema = z.object({
   phase: z.enum(PHASES),
@@ -28,6 +30,8 @@ const checkpointSchema = z.object({
   startedAt: z.string(),
   /** Organizations, deals and leads are read at the same time, each from its own cursor. */
   entities: z.object({ organization: entityCursorSchema, deal: entityCursorSchema, lead: entityCursorSchema }).optional(),
+  /** Id ranges behind the progress estimates (backfill-estimate.ts); kept so a resume estimates the same way. */
+  spans: z.record(z.enum(['organization', 'deal', 'person']), idSpanSchema).optional(),
 });
 type Checkpoint = z.infer<typeof checkpointSchema>;
 
@@ -91,9 +95,16 @@ export async function runBackfill(ctx: CompanyContext, runId: string, opts: Back
   const progress: Progress = { ...emptyProgress(), ...(run.progress as Partial<Progress>) };
   await db.syncRun.update({ where: { id: runId }, data: { status: 'running', startedAt: run.startedAt ?? new Date(), heartbeatAt: new Date(), checkpoint: cp } });
   const stats = opts.stats ?? { pipedriveRequests: 0, brevoRequests: 0 };
+  const spans = await readSpans(ctx, cp.spans ?? {}, stats);
+  const estimate = (object: SpannedEntity, done: boolean) => {
+    const p = progress[object];
+    p.total = estimateTotal(p.done + p.skipped + p.failed, spans[object], done);
+  };
+  // Before a page is read, each entity's total is its id range, so the ETA covers all of them.
+  for (const object of ['organization', 'deal', 'person'] as const) if (progress[object].total === null) estimate(object, false);
 
   const save = async (next: Checkpoint) => {
-    cp = next;
+    cp = { ...next, spans: structuredClone(spans) };
     const totals = Object.values(progress);
     await db.syncRun.update({
       where: { id: runId },
@@ -143,10 +154,13 @@ export async function runBackfill(ctx: CompanyContext, runId: string, opts: Back
         progress[object].skipped += page.items.length - parsed.length;
         e.cursor = page.nextCursor;
         e.done = !page.nextCursor;
+        spanPage(spans[object], page.items);
+        estimate(object, e.done);
         await saveEntities();
       }
       if (!e.done) {
         e.done = true;
+        estimate(object, true);
         await saveEntities();
       }
     };
@@ -170,6 +184,7 @@ export async function runBackfill(ctx: CompanyContext, runId: string, opts: Back
       progress.lead.done += batch.length;
       stats.pipedriveRequests += Math.max(1, Math.ceil(leadsRead / 500));
       entities.lead.done = true;
+      progress.lead.total = progress.lead.done + progress.lead.skipped + progress.lead.failed;
       await saveEntities();
     };
     const readers = [
@@ -200,12 +215,15 @@ export async function runBackfill(ctx: CompanyContext, runId: string, opts: Back
   // Counts of the buffered pages: added to the progress with their checkpoint, so a resumed run
   // that plans those pages again does not count them twice.
   let tally = { done: 0, skipped: 0, failed: 0 };
+  // The last person id of the buffered pages: the estimate moves with the counts.
+  let tallyLastId: number | null = null;
   const writing: { done: Promise<void>; claims: Map<string, number>; settled: boolean }[] = [];
   let lastSave: Promise<void> = Promise.resolve();
   const flush = async (nextCursor: string | null) => {
     while (writing.length >= WRITES_IN_FLIGHT) await writing.shift()!.done;
     const planned = buffer;
     const counted = tally;
+    const countedLastId = tallyLastId;
     buffer = [];
     tally = { done: 0, skipped: 0, failed: 0 };
     // An email a buffer still being written claims stays with its lowest person id: the other
@@ -225,6 +243,8 @@ export async function runBackfill(ctx: CompanyContext, runId: string, opts: Back
         progress.person.skipped += counted.skipped + (r?.skipped ?? 0);
         progress.person.failed += counted.failed + (r?.failed ?? 0);
         stats.brevoRequests += r?.brevoRequests ?? 0;
+        if (countedLastId !== null) spans.person.lastId = countedLastId;
+        estimate('person', nextCursor === null);
         await save({ ...cp, phase: 'person', cursor: nextCursor });
       } finally {
         entry.settled = true;
@@ -239,6 +259,8 @@ export async function runBackfill(ctx: CompanyContext, runId: string, opts: Back
     let reachedEnd = cp.cursor === null;
     for await (const page of readAhead(ctx.pipedrive.personPages({ cursor: cp.cursor ?? undefined, limit: opts.pageSize ?? 500 }))) {
       stats.pipedriveRequests++;
+      spans.person.firstId ??= idOf(page.items[0]);
+      tallyLastId = idOf(page.items[page.items.length - 1]) ?? tallyLastId;
       const persons: PipedrivePerson[] = [];
       for (const p of page.items) {
         const parsed = pipedrivePersonSchema.safeParse(p);
@@ -273,4 +295,37 @@ export async function runBackfill(ctx: CompanyContext, runId: string, opts: Back
   }
   await db.syncRun.update({ where: { id: runId }, data: { status: 'succeeded', finishedAt: new Date(), heartbeatAt: new Date() } });
   log.info({ companyId: ctx.companyId, runId, progress }, 'backfill finished');
+}
+
+type SpannedEntity = 'organization' | 'deal' | 'person';
+
+function idOf(item: unknown): number | null {
+  const id = (item as { id?: unknown } | undefined)?.id;
+  return typeof id === 'number' ? id : null;
+}
+
+function spanPage(span: IdSpan, items: readonly unknown[]): void {
+  span.firstId ??= idOf(items[0]);
+  span.lastId = idOf(items[items.length - 1]) ?? span.lastId;
+}
+
+/**
+ * The highest id of each entity, read once per run (a resume keeps what it had): three requests
+ * of one record each, for an estimate of what is left. A failure costs the estimate, not the run.
+ */
+async function readSpans(ctx: CompanyContext, saved: Partial<Record<SpannedEntity, IdSpan>>, stats: { pipedriveRequests: number }): Promise<Record<SpannedEntity, IdSpan>> {
+  const plural = { organization: 'organizations', deal: 'deals', person: 'persons' } as const;
+  const entries = await Promise.all(
+    (Object.keys(plural) as SpannedEntity[]).map(async (object): Promise<[SpannedEntity, IdSpan]> => {
+      const known = saved[object];
+      if (known && known.maxId !== null) return [object, { ...known }];
+      stats.pipedriveRequests++;
+      const maxId = await ctx.pipedrive.highestId(plural[object]).catch((err: unknown) => {
+        log.warn({ companyId: ctx.companyId, object, err: err instanceof Error ? err.message : String(err) }, 'no estimate of the backfill total');
+        return null;
+      });
+      return [object, { firstId: known?.firstId ?? null, lastId: known?.lastId ?? null, maxId }];
+    }),
+  );
+  return Object.fromEntries(entries) as Record<SpannedEntity, IdSpan>;
 }

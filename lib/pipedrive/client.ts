@@ -372,6 +372,17 @@ export class PipedriveClient {
     return this.flatten(this.v2Pages(`list ${entity} fields`, path, { limit: 500 }, fieldSchema, TOKEN_COST.v2Fields));
   }
 
+  /**
+   * The highest id of persons, organizations or deals (one page of one record, sorted by id
+   * descending), or null when there are none. v2 lists carry no totals; with the ids a backfill
+   * has read, this estimates how much is left.
+   */
+  async highestId(entity: 'persons' | 'organizations' | 'deals'): Promise<number | null> {
+    const idOnly = z.object({ id: z.number().int() }).loose();
+    const page = await this.send({ operation: `highest ${entity} id`, method: 'GET', path: `/api/v2/${entity}`, query: { sort_by: 'id', sort_direction: 'desc', limit: 1 }, cost: TOKEN_COST.v2List, schema: v2ListSchema(idOnly) });
+    return page.data[0]?.id ?? null;
+  }
+
   async getPerson(id: number, opts: { includeMarketingStatus?: boolean } = {}): Promise<Person> {
     const r = await this.send({ operation: `get person ${id}`, method: 'GET', path: `/api/v2/persons/${id}`, query: { include_fields: opts.includeMarketingStatus ? 'marketing_status' : undefined }, cost: TOKEN_COST.v2Get, schema: v2ItemSchema(personSchema) });
     return r.data;

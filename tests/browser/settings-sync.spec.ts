@@ -58,11 +58,17 @@ test('backfill to 100 %, a refused record with its reason, retry, full resync, a
   // A full resync, confirmed, runs to the end.
   await page.getByLabel('Reason, code or Pipedrive id').fill('');
   await page.getByLabel('Severity').selectOption('all');
+  // Brevo holds the resync's import back with 429s for a few seconds, so the run is seen underway:
+  // Pipedrive's lists have no totals, yet the bars have estimated ones and the run an ETA.
+  await brevoFault(request, key, { kind: 'rate-limit-storm', pathPrefix: '/contacts/import', times: 4, resetSeconds: 3 });
   await page.getByRole('button', { name: 'Full resync…' }).click();
   await expect(page.getByRole('alertdialog')).toContainText('Start a full resync?');
   await page.getByRole('alertdialog').getByRole('button', { name: 'Start full resync' }).click();
   await expect(page.getByText('Full resync started')).toBeVisible();
   await expect(page.getByTestId('current-run')).toContainText(/resync/i);
+  await expect(page.getByTestId('current-run')).toContainText(/about .+ left/, { timeout: 20_000 });
+  await expect(page.getByRole('progressbar', { name: 'persons progress' })).toHaveAttribute('aria-valuetext', /^\d+ %$/);
+  await page.screenshot({ path: 'tests/browser/screenshots/settings-sync-eta.png', fullPage: true });
   await expect(overall).toHaveAttribute('aria-valuenow', '100', { timeout: 150_000 });
   await expect(page.getByTestId('run-row').first()).toContainText('succeeded');
 

@@ -32,6 +32,8 @@ describe('backfill', () => {
     const ctx = await engine.ctx.loadCompanyContext(world.companyId);
     const runId = await newRun('backfill');
     let personCheckpoints = 0;
+    const { runView } = await import('@/lib/admin/sync-dashboard');
+    const midRun: ReturnType<typeof runView>[] = [];
     // Crash after the first batch of persons has been written.
     await expect(
       engine.backfill.runBackfill(ctx, runId, {
@@ -39,7 +41,8 @@ describe('backfill', () => {
         pageSize: 100,
         importThreshold: 20,
         importPollMs: 50,
-        afterCheckpoint: (cp) => {
+        afterCheckpoint: async (cp) => {
+          midRun.push(runView(await engine.prisma.prisma().syncRun.findUniqueOrThrow({ where: { id: runId } })));
           if (cp.phase === 'person' && cp.cursor && ++personCheckpoints === 1) throw new Error('simulated crash');
         },
       }),
@@ -50,6 +53,22 @@ describe('backfill', () => {
     await engine.backfill.runBackfill(await engine.ctx.loadCompanyContext(world.companyId), runId, { flushAt: 150, pageSize: 100, importThreshold: 20, importPollMs: 50 });
     const run = await engine.prisma.prisma().syncRun.findUniqueOrThrow({ where: { id: runId } });
     expect(run.status).toBe('succeeded');
+
+    // Progress carries totals from the first checkpoint on (Pipedrive's v2 lists have none: they
+    // are estimated from ids), so the dashboard has an ETA; once read, a total is exact.
+    const c = world.pipedrive.control.company(world.domain);
+    const livePersons = [...c.persons.values()].filter((p) => !p.is_deleted).length;
+    const first = midRun[0]!;
+    expect(first.etaSeconds).not.toBeNull();
+    expect(first.entities.find((e) => e.entity === 'person')?.total).toBeGreaterThanOrEqual(livePersons);
+    const firstPersonCheckpoint = midRun.find((v) => (v.entities.find((e) => e.entity === 'person')?.done ?? 0) > 0)!;
+    const personEstimate = firstPersonCheckpoint.entities.find((e) => e.entity === 'person')!.total!;
+    expect(Math.abs(personEstimate - livePersons) / livePersons).toBeLessThan(0.15);
+    for (const e of engine.backfill.PHASES) {
+      const p = (run.progress as Record<string, { total: number; done: number; skipped: number; failed: number }>)[e]!;
+      expect(p.total, e).toBe(p.done + p.skipped + p.failed);
+    }
+    expect((run.progress as Record<string, { total: number }>).person!.total).toBe(livePersons);
 
     const expected = expectedContacts(world);
     expect(expected.size).toBeGreaterThan(200);
