@@ -155,9 +155,9 @@ describe('BrevoTransport pacing under one-second windows', () => {
   it('does not hold the family for a whole second when its own paced calls emptied the window', async () => {
     const { t, starts } = clocked([...Array.from({ length: 10 }, (_, i) => window(9 - i)), window(9), window(8)]);
     for (let i = 0; i < 12; i++) await t.request({ method: 'DELETE', path: `/contacts/${i}`, what: 'delete' });
-    // Ten in half a second, then the next ones 1.1 s after the first and second (the pacer's
-    // window has a margin): the 'remaining 0' answer (reset: 1 s) adds no wait of its own.
-    expect(starts.slice(10).map((s) => s - starts[0]!)).toEqual([1100, 1150]);
+    // Ten in half a second, then the next ones a window (1,010 ms) after the answers of the first
+    // and second (each answer takes 50 ms): the 'remaining 0' answer (reset: 1 s) adds no wait.
+    expect(starts.slice(10).map((s) => s - starts[0]!)).toEqual([1060, 1110]);
   });
 
   it('waits for the reset when someone else used the window', async () => {

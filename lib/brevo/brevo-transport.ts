@@ -2,7 +2,7 @@ import type { z } from 'zod';
 import { RateBudgetExhaustedError, type RateLimiter, type RatePolicy } from '../ratelimit/types';
 import { initialLimitState, nextLimitState, type FamilyLimitState } from './announced-limits';
 import { BrevoError, errorFromResponse } from './brevo-error';
-import { sharedPacer, WindowPacer } from './window-pacer';
+import { sharedPacer, WindowPacer, type PacedCall } from './window-pacer';
 import { brevoBudgetKey, brevoFamilyOf, GENERAL_TIER_POLICIES, type BrevoFamily } from './rate-families';
 
 export interface BrevoTransportOptions {
@@ -50,11 +50,13 @@ export interface BrevoResponse<T> {
 }
 
 /**
- * The sliding window the transport paces a per-second family in: a tenth longer than Brevo's
- * second, because a call reaches Brevo some milliseconds after it started, and two calls started
- * a second apart may still land in one window (a 429 there costs a whole second).
+ * The sliding window the transport paces a per-second family in. Its calls count until they are
+ * answered (WindowPacer's `untilAnswered`), so however long a call takes to reach Brevo, no
+ * aligned window receives more than the limit; the few milliseconds cover clock ticks. (A window
+ * counted from starts needed a tenth more as margin, and still saw a 429 now and then on a busy
+ * machine; a 429 costs a whole second.)
  */
-const PACED_WINDOW_MS = 1_100;
+const PACED_WINDOW_MS = 1_010;
 
 const sleepReal = (ms: number) => new Promise<void>((r) => setTimeout(r, ms));
 
@@ -117,9 +119,10 @@ export class BrevoTransport {
       }
       const policy = this.policyOf(family);
       const pacer = this.pacerOf(family, policy);
+      let paced: PacedCall | null = null;
       try {
         if (policy) await this.opts.limiter.acquire(key, policy, 1, this.maxRateWaitMs);
-        await pacer?.slot();
+        paced = (await pacer?.slot()) ?? null;
       } catch (e) {
         if (e instanceof RateBudgetExhaustedError) {
           throw new BrevoError('rate_limited', `The Brevo request budget (${family}) is spent until ${e.retryAt.toISOString()}; the sync resumes then.`, { retryAt: e.retryAt, cause: e });
@@ -128,6 +131,9 @@ export class BrevoTransport {
       }
       let res: Response;
       this.inflight.set(family, (this.inflight.get(family) ?? 0) + 1);
+      // Answered once the headers are here (Brevo has counted the call), or once it failed.
+      const answered = paced;
+      paced = null;
       try {
         res = await this.fetchImpl(this.url(req.path, req.query), {
           method: req.method,
@@ -140,12 +146,14 @@ export class BrevoTransport {
           signal: AbortSignal.timeout(this.timeoutMs),
         });
       } catch (e) {
+        answered?.answered();
         this.inflight.set(family, (this.inflight.get(family) ?? 1) - 1);
         const timedOut = e instanceof Error && (e.name === 'TimeoutError' || e.name === 'AbortError');
         lastError = new BrevoError('transient', `Brevo ${timedOut ? 'did not answer in time' : 'could not be reached'} while trying to ${req.what}. It will be retried automatically.`, { cause: e });
         this.opts.logger?.warn({ budgetKey: this.opts.budgetKey, family, method: req.method, path: req.path, attempt, error: timedOut ? 'timeout' : 'network' }, 'brevo transient error');
         continue;
       }
+      answered?.answered();
       this.inflight.set(family, (this.inflight.get(family) ?? 1) - 1);
       this.limits.set(
         family,
@@ -216,9 +224,9 @@ export class BrevoTransport {
     const key = `transport:${this.opts.budgetKey}:${family}:${policy.capacity}`;
     const perSecond = Math.max(1, Math.floor(policy.capacity));
     // A transport on its own clock (tests) paces on that clock, apart from the process's real one.
-    if (!this.opts.now && !this.opts.sleep) return sharedPacer(key, perSecond, PACED_WINDOW_MS);
+    if (!this.opts.now && !this.opts.sleep) return sharedPacer(key, perSecond, { windowMs: PACED_WINDOW_MS, untilAnswered: true });
     let own = this.ownPacers.get(key);
-    if (!own) this.ownPacers.set(key, (own = new WindowPacer(perSecond, this.now, this.sleep, PACED_WINDOW_MS)));
+    if (!own) this.ownPacers.set(key, (own = new WindowPacer(perSecond, this.now, this.sleep, PACED_WINDOW_MS, true)));
     return own;
   }
 
