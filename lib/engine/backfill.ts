@@ -62,6 +62,14 @@ const log = childLogger({ part: 'backfill' });
 const WRITES_IN_FLIGHT = 2;
 
 /**
+ * The first buffer of a run is this small, and each next one twice the size, up to `flushAt`:
+ * Brevo idles until the first buffer is planned, and a small one is planned in a fraction of the
+ * time of a full one; by the time buffers are full size, planning is ahead of Brevo's pace. The
+ * price is a few more calls (each buffer is one import, and its lists' remainders).
+ */
+const FIRST_FLUSH_AT = 1_000;
+
+/**
  * Keeps the next page's request in flight while the current page is stored and planned, so the
  * read runs at the pace of the slower of the two instead of their sum. Cursor pages cannot be
  * fetched further ahead: each cursor comes with the page before it.
@@ -211,6 +219,8 @@ export async function runBackfill(ctx: CompanyContext, runId: string, opts: Back
   // meanwhile (so at most three buffers are held). The checkpoint still moves
   // in order, to the page after the last buffer written, and only once that buffer is written.
   const flushAt = opts.flushAt ?? 7_000;
+  let flushes = 0;
+  const flushThreshold = () => Math.min(flushAt, FIRST_FLUSH_AT * 2 ** flushes);
   let buffer: PlannedWrite[] = [];
   // Counts of the buffered pages: added to the progress with their checkpoint, so a resumed run
   // that plans those pages again does not count them twice.
@@ -222,6 +232,7 @@ export async function runBackfill(ctx: CompanyContext, runId: string, opts: Back
   const flush = async (nextCursor: string | null) => {
     while (writing.length >= WRITES_IN_FLIGHT) await writing.shift()!.done;
     const planned = buffer;
+    if (planned.length > 0) flushes++;
     const counted = tally;
     const countedLastId = tallyLastId;
     buffer = [];
@@ -274,7 +285,7 @@ export async function runBackfill(ctx: CompanyContext, runId: string, opts: Back
       reachedEnd = !page.nextCursor;
       // Nothing buffered or being written: the checkpoint can move at once (an unchanged company resumes where it was).
       const idle = buffer.length === 0 && writing.every((w) => w.settled);
-      if (buffer.length >= flushAt || !page.nextCursor || idle) await flush(page.nextCursor);
+      if (buffer.length >= flushThreshold() || !page.nextCursor || idle) await flush(page.nextCursor);
     }
     if (buffer.length > 0 || !reachedEnd) await flush(null);
   } catch (err) {
