@@ -134,4 +134,20 @@ describe('backfill history replay', () => {
     expect(after[3]).toMatchObject({ eventName: 'activity_logged', eventProperties: { activity_id: call.id, activity_type: 'call' } });
     expect(new Set((await outbox()).map((e) => e.status))).toEqual(new Set(['sent']));
   }, 60_000);
+
+  it('the outbox flush the replay runs under a time budget stops after the batch running when the budget ends', async () => {
+    const { queueEvents, sendPendingEvents } = await import('@/lib/engine/outbox');
+    const ctx = await engine.ctx.loadCompanyContext(world.companyId);
+    const event = (n: number) => ({
+      key: `budget-test:${n}`,
+      object: 'person' as const,
+      pipedriveId: String(history.personId),
+      event: { event_name: 'budget_test', event_date: new Date(Date.now() - n * 1000).toISOString(), identifiers: { ext_id: `pd_person_${history.personId}` }, event_properties: { n } },
+    });
+    expect(await queueEvents(ctx.db, ctx.companyId, [event(1), event(2), event(3)])).toBe(3);
+    expect(await sendPendingEvents(ctx, { limit: 1, stopAfter: 0 })).toMatchObject({ sent: 1 });
+    expect((await outbox()).filter((e) => e.status === 'pending')).toHaveLength(2);
+    expect(await sendPendingEvents(ctx, { limit: 1 })).toMatchObject({ sent: 2 });
+    expect(events().filter((e) => e.eventName === 'budget_test').map((e) => e.eventProperties.n)).toEqual([3, 2, 1]);
+  });
 });
