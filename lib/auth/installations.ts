@@ -37,7 +37,8 @@ export async function saveInstallation(identity: PipedriveIdentity, creds: Grant
     update: { name: identity.companyName, companyDomain: identity.companyDomain, apiDomain: creds.apiDomain },
   });
   // A new company starts from the connector spec's default configuration; events are only
-  // sent for what happens from now on (a backfill never replays history into automations).
+  // sent for what happens from now on (a backfill replays history into automations only when
+  // the admin sets replayHistoryDays, and then only what happened before this moment).
   if (!(await db.syncSettings.findUnique({ where: { companyId: company.id }, select: { id: true } }))) {
     const defaults = defaultSyncConfig();
     await saveSyncConfig(db, company.id, {

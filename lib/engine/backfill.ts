@@ -2,11 +2,12 @@ import { z } from 'zod';
 import { prisma } from '../db/prisma';
 import type { Prisma } from '../generated/prisma/client';
 import { childLogger } from '../log';
-import { pipedrivePersonSchema, type PipedrivePerson } from '../sync';
+import { historyReplayWindow, pipedrivePersonSchema, type PipedrivePerson } from '../sync';
 import type { CompanyContext } from './company-context';
 import { estimateTotal, type IdSpan } from './backfill-estimate';
 import { dealStateOf, leadStateOf, organizationStateOf } from './entity-states';
 import { saveEntityStates, type EntityState } from './link-store';
+import { replayHistory } from './replay-history';
 import { planPersons, writePlannedContacts, type PlannedWrite } from './sync-persons';
 
 /**
@@ -15,16 +16,19 @@ import { planPersons, writePlannedContacts, type PlannedWrite } from './sync-per
  * planned page by page against them and written to Brevo (companies follow in their own job). Contacts are buffered up to a bound
  * so that Brevo's import can take thousands at once; the checkpoint only moves past a page once
  * its contacts are written, so a crash resumes from the last written page and redoes nothing
- * that Brevo already has (unchanged hashes are skipped). No Brevo events are sent: history is
- * never replayed into automations.
+ * that Brevo already has (unchanged hashes are skipped). No Brevo events are sent for history,
+ * unless the company asked for the last `replayHistoryDays` days to be replayed: then, once every
+ * contact is written, those days' activities and deal moves go to the outbox (replay-history.ts).
  */
 export const PHASES = ['organization', 'deal', 'lead', 'person'] as const;
 export type Phase = (typeof PHASES)[number];
+/** The phases a checkpoint names: the entities, then the history replay (it has no records to count). */
+const CHECKPOINT_PHASES = [...PHASES, 'replay'] as const;
 
 const idSpanSchema = z.object({ firstId: z.number().nullable(), lastId: z.number().nullable(), maxId: z.number().nullable() });
 const entityCursorSchema = z.object({ cursor: z.string().nullable(), done: z.boolean() });
 const checkpointSchema = z.object({
-  phase: z.enum(PHASES),
+  phase: z.enum(CHECKPOINT_PHASES),
   cursor: z.string().nullable(),
   /** When the run started: incremental cursors begin here once the backfill is done. */
   startedAt: z.string(),
@@ -134,7 +138,7 @@ export async function runBackfill(ctx: CompanyContext, runId: string, opts: Back
   // Organizations, deals and leads do not depend on each other: they are read at the same time,
   // so the persons (which need all three) start sooner. A checkpoint written before they were
   // read together names one phase and its cursor; the phases before it are done.
-  const before = PHASES.indexOf(cp.phase);
+  const before = CHECKPOINT_PHASES.indexOf(cp.phase);
   const entities = cp.entities ?? {
     organization: { cursor: before === 0 ? cp.cursor : null, done: before > 0 },
     deal: { cursor: before === 1 ? cp.cursor : null, done: before > 1 },
@@ -266,34 +270,45 @@ export async function runBackfill(ctx: CompanyContext, runId: string, opts: Back
     lastSave = entry.done;
     writing.push(entry);
   };
-  try {
-    let reachedEnd = cp.cursor === null;
-    for await (const page of readAhead(ctx.pipedrive.personPages({ cursor: cp.cursor ?? undefined, limit: opts.pageSize ?? 500 }))) {
-      stats.pipedriveRequests++;
-      spans.person.firstId ??= idOf(page.items[0]);
-      tallyLastId = idOf(page.items[page.items.length - 1]) ?? tallyLastId;
-      const persons: PipedrivePerson[] = [];
-      for (const p of page.items) {
-        const parsed = pipedrivePersonSchema.safeParse(p);
-        if (parsed.success) persons.push(parsed.data);
-        else tally.failed++;
+  // Read from the checkpoint: a run resumed a day later replays the same days.
+  const replayWindow = historyReplayWindow(ctx.config.replayHistoryDays, new Date(cp.startedAt), ctx.eventsSince);
+  if (cp.phase !== 'replay') {
+    try {
+      let reachedEnd = cp.cursor === null;
+      for await (const page of readAhead(ctx.pipedrive.personPages({ cursor: cp.cursor ?? undefined, limit: opts.pageSize ?? 500 }))) {
+        stats.pipedriveRequests++;
+        spans.person.firstId ??= idOf(page.items[0]);
+        tallyLastId = idOf(page.items[page.items.length - 1]) ?? tallyLastId;
+        const persons: PipedrivePerson[] = [];
+        for (const p of page.items) {
+          const parsed = pipedrivePersonSchema.safeParse(p);
+          if (parsed.success) persons.push(parsed.data);
+          else tally.failed++;
+        }
+        const plan = await planPersons(ctx, persons, runId);
+        tally.done += plan.unchanged;
+        tally.skipped += plan.skipped;
+        for (const w of plan.writes) buffer.push(w);
+        reachedEnd = !page.nextCursor;
+        // Nothing buffered or being written: the checkpoint can move at once (an unchanged company resumes where it was).
+        const idle = buffer.length === 0 && writing.every((w) => w.settled);
+        if (buffer.length >= flushThreshold() || !page.nextCursor || idle) await flush(page.nextCursor);
       }
-      const plan = await planPersons(ctx, persons, runId);
-      tally.done += plan.unchanged;
-      tally.skipped += plan.skipped;
-      for (const w of plan.writes) buffer.push(w);
-      reachedEnd = !page.nextCursor;
-      // Nothing buffered or being written: the checkpoint can move at once (an unchanged company resumes where it was).
-      const idle = buffer.length === 0 && writing.every((w) => w.settled);
-      if (buffer.length >= flushThreshold() || !page.nextCursor || idle) await flush(page.nextCursor);
+      if (buffer.length > 0 || !reachedEnd) await flush(null);
+    } catch (err) {
+      // Never leave a write running behind a failed read.
+      await Promise.allSettled(writing.map((w) => w.done));
+      throw err;
     }
-    if (buffer.length > 0 || !reachedEnd) await flush(null);
-  } catch (err) {
-    // Never leave a write running behind a failed read.
-    await Promise.allSettled(writing.map((w) => w.done));
-    throw err;
+    for (const w of writing) await w.done;
+    // Persons are done: a run resumed from here only replays.
+    if (replayWindow) await save({ ...cp, phase: 'replay', cursor: null });
   }
-  for (const w of writing) await w.done;
+
+  if (replayWindow) {
+    const replayed = await replayHistory(ctx, replayWindow);
+    log.info({ companyId: ctx.companyId, runId, since: replayWindow.since, until: replayWindow.until, ...replayed }, 'history replayed');
+  }
 
   // From now on, incremental runs pick up what changed since the backfill started.
   const since = new Date(cp.startedAt);

@@ -1,6 +1,7 @@
 import { prisma } from '../db/prisma';
 import type { Prisma } from '../generated/prisma/client';
-import { buildActivityLoggedEvent, pipedrivePersonSchema, selectEventRules, type PipedrivePerson } from '../sync';
+import { pipedrivePersonSchema, type PipedrivePerson } from '../sync';
+import { activityLoggedEvents } from './activity-events';
 import type { CompanyContext } from './company-context';
 import { applyDealChanges } from './deal-changes';
 import { activityOf, leadStateOf, organizationStateOf } from './entity-states';
@@ -117,10 +118,7 @@ export async function runIncremental(ctx: CompanyContext, runId: string, opts: {
         // Only activities created since the last poll are "logged" (edits are not new events).
         if (!activity?.person_id || !activity.add_time || new Date(activity.add_time) < actCur.since) continue;
         if (ctx.eventsSince && new Date(activity.add_time) < ctx.eventsSince) continue;
-        for (const rule of selectEventRules(ctx.config, { action: 'create', object: 'activity', merged: false })) {
-          const op = buildActivityLoggedEvent({ activity, contact: { email: await emailOf(activity.person_id), personId: activity.person_id }, occurredAt: activity.add_time, eventName: rule.brevoEvent });
-          if (op.kind === 'event.send') events.push({ key: `${rule.brevoEvent}:activity:${activity.id}`, object: 'activity', pipedriveId: String(activity.id), event: op.event });
-        }
+        events.push(...activityLoggedEvents(ctx.config, activity, await emailOf(activity.person_id)));
       }
     }
     await saveCursor(ctx.companyId, 'activity', actCur);

@@ -141,6 +141,18 @@ export async function emailHolders(db: pg.Pool, companyId: string, emails: reado
   return out;
 }
 
+/** The email each person's contact was last written under (null when none was), by person id. */
+export async function personEmails(db: pg.Pool, companyId: string, personIds: readonly number[]): Promise<Map<number, string | null>> {
+  const out = new Map<number, string | null>();
+  if (personIds.length === 0) return out;
+  const r = await db.query<{ pipedrive_id: string; email: string | null }>(
+    `SELECT pipedrive_id, email FROM record_links WHERE company_id = $1 AND object = 'person' AND pipedrive_id = ANY($2::text[])`,
+    [companyId, [...new Set(personIds)].map(String)],
+  );
+  for (const row of r.rows) out.set(Number(row.pipedrive_id), row.email);
+  return out;
+}
+
 /** Person ids whose contact depends on the given organizations (COMPANY attribute and the like). */
 export async function personsOfOrganizations(db: pg.Pool, companyId: string, orgIds: readonly number[]): Promise<number[]> {
   if (orgIds.length === 0) return [];

@@ -124,9 +124,9 @@ export interface SendResult {
  * Sends the company's pending events, oldest first, one flusher per company at a time (an
  * advisory lock), so that two workers never interleave a deal's events. A refused event is marked
  * failed with Brevo's reason; an outage or rate limit leaves it pending and throws, for the job
- * to retry.
+ * to retry. `stopAfter` (epoch ms) ends the flush after the batch running at that time.
  */
-export async function sendPendingEvents(ctx: CompanyContext, opts: { limit?: number; settleMs?: number; now?: () => number } = {}): Promise<SendResult> {
+export async function sendPendingEvents(ctx: CompanyContext, opts: { limit?: number; settleMs?: number; now?: () => number; stopAfter?: number } = {}): Promise<SendResult> {
   const limit = opts.limit ?? 200;
   const settleMs = opts.settleMs ?? DEFAULT_STAGE_SETTLE_MS;
   const now = opts.now ?? Date.now;
@@ -174,6 +174,8 @@ export async function sendPendingEvents(ctx: CompanyContext, opts: { limit?: num
         result.failed += counts.failed;
         const progressed = due.length;
         if (rows.length < limit || progressed === 0) break;
+        // A caller with a time budget leaves the rest pending for the company's next flush.
+        if (opts.stopAfter !== undefined && now() >= opts.stopAfter) break;
       }
     } finally {
       await client.query('SELECT pg_advisory_unlock(hashtextextended($1, 0))', [lockKey]).catch(() => (broken = true));

@@ -13,6 +13,7 @@ import { webhookProcessQueue } from '../webhooks/process-queue';
 import { queueEvents, sendPendingEvents, type QueuedEvent, type SendResult } from './outbox';
 import { TrailingSingleFlight } from './single-flight';
 import { transitionKey } from './deal-changes';
+import { activityEventKey } from './activity-events';
 import { syncOrganizations } from './sync-organizations';
 import { syncPersonsById } from './incremental';
 
@@ -225,8 +226,8 @@ async function applyOne(ctx: CompanyContext, locks: pg.PoolClient, delivery: Sto
           },
         });
       } else if (object === 'activity' && meta.action === 'create') {
-        // The same key as the polling path (incremental.ts): an activity is logged once.
-        events.push({ key: `${op.event.event_name}:activity:${entityId}`, object: 'activity', pipedriveId: entityId, event: op.event });
+        // The same key as the polling and history-replay paths: an activity is logged once.
+        events.push({ key: activityEventKey(op.event.event_name, entityId), object: 'activity', pipedriveId: entityId, event: op.event });
       } else {
         // Keyed by the change itself: two edits within one second (update_time has no
         // milliseconds) are two events, a job retried after a crash is still one.

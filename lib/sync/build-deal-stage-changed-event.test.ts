@@ -67,6 +67,14 @@ describe('buildDealStageChangedEvent', () => {
     });
   });
 
+  it('sends the previous stage as null, with no previous pipeline or status, when it is not known', () => {
+    const result = build({ deal: { ...deal, status: 'won' }, transition: null });
+    if (result.kind !== 'event.send') throw new Error('expected an event');
+    expect(result.event.event_properties).toMatchObject({ previous_stage_id: null, previous_stage_name: null, stage_id: 3, stage_name: 'Proposal Made', status: 'won' });
+    expect(Object.keys(result.event.event_properties)).not.toContain('previous_status');
+    expect(Object.keys(result.event.event_properties)).not.toContain('previous_pipeline_id');
+  });
+
   it('uses the configured event name and refuses one Brevo would reject', () => {
     const result = build({ eventName: 'pd-deal-moved' });
     expect(result.kind === 'event.send' && result.event.event_name).toBe('pd-deal-moved');

@@ -15,7 +15,13 @@ export interface DealStageChangedInput {
     value?: number | null;
     currency?: string | null;
   };
-  transition: DealTransition;
+  /**
+   * What changed, or null for a change replayed from history (plan-history-replay.ts): the deal
+   * record says where the deal is and since when, not where it came from, and the v1 deal flow
+   * endpoint that would is outside the v1 calls the app may make. The previous stage is then sent
+   * as null rather than guessed.
+   */
+  transition: DealTransition | null;
   contact: EventContact;
   stages: readonly PipedriveStage[];
   pipelines: readonly PipedrivePipeline[];
@@ -46,12 +52,13 @@ export function buildDealStageChangedEvent(input: DealStageChangedInput): EventS
   }
   const stageName = (id: number) => input.stages.find((stage) => stage.id === id)?.name ?? null;
   const pipelineName = (id: number) => input.pipelines.find((pipeline) => pipeline.id === id)?.name ?? null;
-  const previousStageId = transition.stage?.from ?? deal.stage_id;
+  // A won/lost without a move stays in its stage: that stage is also the previous one.
+  const previousStageId = transition === null ? null : (transition.stage?.from ?? deal.stage_id);
   const properties: Record<string, EventPropertyValue> = {
     deal_id: deal.id,
     deal_title: deal.title ?? null,
     previous_stage_id: previousStageId,
-    previous_stage_name: stageName(previousStageId),
+    previous_stage_name: previousStageId === null ? null : stageName(previousStageId),
     stage_id: deal.stage_id,
     stage_name: stageName(deal.stage_id),
     pipeline_id: deal.pipeline_id,
@@ -60,11 +67,11 @@ export function buildDealStageChangedEvent(input: DealStageChangedInput): EventS
     value: deal.value ?? 0,
     currency: deal.currency ?? null,
   };
-  if (transition.pipeline !== null) {
+  if (transition?.pipeline) {
     properties.previous_pipeline_id = transition.pipeline.from;
     properties.previous_pipeline_name = pipelineName(transition.pipeline.from);
   }
-  if (transition.status !== null) properties.previous_status = transition.status.from;
+  if (transition?.status) properties.previous_status = transition.status.from;
   const fitted = fitEventProperties(properties);
   return {
     kind: 'event.send',

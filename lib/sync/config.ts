@@ -133,7 +133,10 @@ export const syncConfigSchema = z
     /** ISO 4217 currency that `total_revenue` is expressed in. */
     defaultCurrency: z.string().regex(/^[A-Z]{3}$/, 'use a three-letter ISO 4217 code such as EUR'),
     deleteContactOnPersonDelete: z.boolean(),
-    /** How many days of past deal moves and activities a first sync replays as events (0 = none). */
+    /**
+     * How many days of past deal moves (and wins/losses) and activities a backfill replays as
+     * events, up to when the company connected (0 = none; plan-history-replay.ts).
+     */
     replayHistoryDays: z.number().int().min(0).max(365),
   })
   .superRefine((config, ctx) => {

@@ -53,7 +53,17 @@ export { planPersonRemoval, type PersonRemovalInput } from './plan-person-remova
 export { buildEntityEvent, type EntityEventInput } from './build-entity-event';
 export { webhookEventDate } from './webhook-event-date';
 export { planAttributeProvisioning, type AttributeProvisioningPlan, type RequiredAttribute } from './plan-attribute-provisioning';
-export { planHistoryReplay, type HistoryReplayInput } from './plan-history-replay';
+export {
+  activityLoggedInWindow,
+  historyReplayWindow,
+  inHistoryWindow,
+  planDealHistoryEvents,
+  replayedDealChanges,
+  type DealHistoryEventsInput,
+  type HistoryWindow,
+  type PlannedHistoryEvent,
+  type ReplayedDealChange,
+} from './plan-history-replay';
 export {
   BREVO_ATTRIBUTE_NAME,
   BREVO_COMPANY_ATTRIBUTE_NAME,

@@ -91,6 +91,8 @@ export const pipedriveDealSchema = z.object({
   currency: z.string().nullish(),
   add_time: timestamp.nullish(),
   update_time: timestamp.nullish(),
+  /** When the deal last entered its current stage (read by the history replay). */
+  stage_change_time: timestamp.nullish(),
   won_time: timestamp.nullish(),
   lost_time: timestamp.nullish(),
   close_time: timestamp.nullish(),

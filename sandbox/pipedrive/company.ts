@@ -83,14 +83,38 @@ export class SandboxCompany {
   /** While seeding, changes are not announced (no webhooks, no snapshots): keeps 100k seeds fast. */
   quiet = false;
 
+  /** Set while `asOf` runs a change in the past. */
+  private backdatedTo: number | null = null;
+
   constructor(
     readonly id: number,
     readonly domain: string,
     readonly name: string,
     public plan: Plan,
-    readonly now: () => number,
+    private readonly clockNow: () => number,
     readonly defaultCurrency = 'EUR',
   ) {}
+
+  now(): number {
+    return this.backdatedTo ?? this.clockNow();
+  }
+
+  /**
+   * Runs a change as if it had happened at `at`, so a test can give a company recent history (a
+   * deal moved yesterday, a call logged last month) that the sandbox clock, which only moves
+   * forward, cannot produce. Its times and webhook timestamps are `at`; an update never moves a
+   * record's update_time back.
+   */
+  asOf<T>(at: number, change: () => T): T {
+    if (!Number.isFinite(at)) throw new SandboxError(400, `asOf needs a time in milliseconds, got ${at}`);
+    const outer = this.backdatedTo;
+    this.backdatedTo = at;
+    try {
+      return change();
+    } finally {
+      this.backdatedTo = outer;
+    }
+  }
 
   onChange(listener: ChangeListener): void {
     this.listeners.push(listener);

@@ -23,6 +23,8 @@ const personEditSchema = z
   .partial()
   .strict();
 const userOpt = { userId: z.number().int().optional() };
+/** When a UI change happened (epoch ms), for history in the past; now when absent. */
+const atOpt = { at: z.number().int().nonnegative().optional() };
 
 /**
  * HTTP mirror of PipedriveControl under /_control/ (sandbox-only, never part of Pipedrive's API).
@@ -50,14 +52,15 @@ export function controlRouter(control: PipedriveControl): Router {
   post('/_control/tokens', domainBody.extend({ clientId: z.string(), ...userOpt }), (b) => control.issueTokens(b));
   post('/_control/uninstall', domainBody.extend({ clientId: z.string(), ...userOpt }), (b) => control.uninstall(b));
 
-  post('/_control/ui/move-deal', domainBody.extend({ dealId: z.number().int(), stageId: z.number().int(), ...userOpt }), (b) => control.moveDeal(b.domain, b.dealId, b.stageId, b.userId));
-  post('/_control/ui/deal-status', domainBody.extend({ dealId: z.number().int(), status: z.enum(['open', 'won', 'lost']), ...userOpt }), (b) => control.setDealStatus(b.domain, b.dealId, b.status, b.userId));
+  post('/_control/ui/move-deal', domainBody.extend({ dealId: z.number().int(), stageId: z.number().int(), ...userOpt, ...atOpt }), (b) => control.moveDeal(b.domain, b.dealId, b.stageId, b.userId, b.at));
+  post('/_control/ui/deal-status', domainBody.extend({ dealId: z.number().int(), status: z.enum(['open', 'won', 'lost']), ...userOpt, ...atOpt }), (b) => control.setDealStatus(b.domain, b.dealId, b.status, b.userId, b.at));
+  post('/_control/ui/create-deal', domainBody.extend({ title: z.string(), stageId: z.number().int(), personId: z.number().int().nullish(), orgId: z.number().int().nullish(), value: z.number().optional(), currency: z.string().length(3).optional(), ...userOpt, ...atOpt }), (b) => control.createDeal(b.domain, b, b.userId));
   post('/_control/ui/create-person', domainBody.extend({ name: z.string(), emails: z.array(z.string()).optional(), phones: z.array(z.string()).optional(), ...userOpt }), (b) => control.createPerson(b.domain, b, b.userId));
   post('/_control/ui/edit-person', domainBody.extend({ id: z.number().int(), edit: personEditSchema, ...userOpt }), (b) => control.editPerson(b.domain, b.id, b.edit, b.userId));
   post('/_control/ui/delete-person', domainBody.extend({ id: z.number().int(), ...userOpt }), (b) => control.deletePerson(b.domain, b.id, b.userId));
   post('/_control/ui/merge-persons', domainBody.extend({ fromId: z.number().int(), intoId: z.number().int(), ...userOpt }), (b) => control.mergePersons(b.domain, b.fromId, b.intoId, b.userId));
   post('/_control/ui/merge-organizations', domainBody.extend({ fromId: z.number().int(), intoId: z.number().int(), ...userOpt }), (b) => control.mergeOrganizations(b.domain, b.fromId, b.intoId, b.userId));
-  post('/_control/ui/log-activity', domainBody.extend({ subject: z.string(), type: z.string().optional(), dealId: z.number().int().optional(), personId: z.number().int().optional(), done: z.boolean().optional(), ...userOpt }), (b) => control.logActivity(b.domain, b, b.userId));
+  post('/_control/ui/log-activity', domainBody.extend({ subject: z.string(), type: z.string().optional(), dealId: z.number().int().optional(), personId: z.number().int().optional(), done: z.boolean().optional(), ...userOpt, ...atOpt }), (b) => control.logActivity(b.domain, b, b.userId));
 
   post('/_control/clock/advance', z.object({ ms: z.number().nonnegative() }), async (b) => ({ now: await control.advanceClock(b.ms) }));
   r.add('GET', '/_control/clock', () => json({ now: control.clock.now() }));

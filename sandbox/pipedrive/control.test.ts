@@ -40,6 +40,33 @@ describe('control API over HTTP', () => {
     expect((await control('POST', '/ui/edit-person', { domain: 'ctl', id: 2, edit: { emails: 'x' } })).status).toBe(400);
   });
 
+  it('makes UI changes in the past, which the v2 lists then show with those times', async () => {
+    const now = clock.now();
+    const dayAgo = now - 864e5;
+    const monthAgo = now - 30 * 864e5;
+    const stage = (await control<{ stage_id: number }>('GET', '/deals/ctl/1')).body.stage_id === 1 ? 2 : 1;
+    const deal = (await control<{ id: number; add_time: number }>('POST', '/ui/create-deal', { domain: 'ctl', title: 'Old deal', stageId: 1, at: monthAgo })).body;
+    expect(deal.add_time).toBe(monthAgo);
+    const moved = (await control<{ stage_id: number; stage_change_time: number; update_time: number }>('POST', '/ui/move-deal', { domain: 'ctl', dealId: deal.id, stageId: stage, at: dayAgo })).body;
+    expect(moved).toMatchObject({ stage_id: stage, stage_change_time: dayAgo, update_time: dayAgo });
+    const won = (await control<{ won_time: number }>('POST', '/ui/deal-status', { domain: 'ctl', dealId: deal.id, status: 'won', at: dayAgo + 1_000 })).body;
+    expect(won.won_time).toBe(dayAgo + 1_000);
+    const act = (await control<{ id: number; add_time: number; update_time: number }>('POST', '/ui/log-activity', { domain: 'ctl', subject: 'Old call', personId: 5, at: monthAgo })).body;
+    expect(act).toMatchObject({ add_time: monthAgo, update_time: monthAgo });
+    // The clock itself did not move: the next change happens now.
+    const later = (await control<{ add_time: number }>('POST', '/ui/log-activity', { domain: 'ctl', subject: 'New call', personId: 5 })).body;
+    expect(later.add_time).toBeGreaterThanOrEqual(now);
+
+    const token = [...sb.control.company('ctl').apiTokens.keys()][0]!;
+    const since = new Date(now - 7 * 864e5).toISOString().replace(/\.\d{3}Z$/, 'Z');
+    const res = await fetch(`${sb.url}/d/ctl/api/v2/activities?updated_since=${since}`, { headers: { 'x-api-token': token } });
+    const ids = ((await res.json()) as { data: { id: number }[] }).data.map((a) => a.id);
+    expect(ids).not.toContain(act.id);
+    const dealRes = await fetch(`${sb.url}/d/ctl/api/v2/deals/${deal.id}`, { headers: { 'x-api-token': token } });
+    expect(((await dealRes.json()) as { data: { stage_change_time: string } }).data.stage_change_time).toBe(new Date(dayAgo).toISOString().replace(/\.\d{3}Z$/, 'Z'));
+    expect((await control('POST', '/ui/move-deal', { domain: 'ctl', dealId: deal.id, stageId: 1, at: 'yesterday' })).status).toBe(400);
+  });
+
   it('logs the API requests an app sent', async () => {
     const co = sb.control.company('ctl');
     const token = [...co.apiTokens.keys()][0]!;

@@ -212,14 +212,34 @@ export class PipedriveControl {
     return { userId: userId ?? c.adminUserId, source: 'app' };
   }
 
-  moveDeal(domain: string, dealId: number, stageId: number, userId?: number): DealRec {
+  /** `at` (epoch ms, optional): when the change happened, for history in the past (SandboxCompany.asOf). */
+  moveDeal(domain: string, dealId: number, stageId: number, userId?: number, at?: number): DealRec {
     const c = this.company(domain);
-    return c.updateDeal(dealId, (d) => (d.stage_id = stageId), this.uiCtx(c, userId));
+    return this.at(c, at, () => c.updateDeal(dealId, (d) => (d.stage_id = stageId), this.uiCtx(c, userId)));
   }
 
-  setDealStatus(domain: string, dealId: number, status: DealRec['status'], userId?: number): DealRec {
+  setDealStatus(domain: string, dealId: number, status: DealRec['status'], userId?: number, at?: number): DealRec {
     const c = this.company(domain);
-    return c.updateDeal(dealId, (d) => (d.status = status), this.uiCtx(c, userId));
+    return this.at(c, at, () => c.updateDeal(dealId, (d) => (d.status = status), this.uiCtx(c, userId)));
+  }
+
+  createDeal(domain: string, input: { title: string; stageId: number; personId?: number | null; orgId?: number | null; value?: number; currency?: string; at?: number }, userId?: number): DealRec {
+    const c = this.company(domain);
+    const ctx = this.uiCtx(c, userId);
+    const stage = c.requireStage(input.stageId);
+    return this.at(c, input.at, () =>
+      c.createDeal(
+        {
+          title: input.title, owner_id: ctx.userId, person_id: input.personId ?? null, org_id: input.orgId ?? null, pipeline_id: stage.pipeline_id, stage_id: stage.id, value: input.value ?? 0, currency: input.currency ?? c.defaultCurrency,
+          is_archived: false, status: 'open', probability: null, lost_reason: null, visible_to: 3, close_time: null, won_time: null, lost_time: null, expected_close_date: null, label_ids: [], custom_fields: {},
+        },
+        ctx,
+      ),
+    );
+  }
+
+  private at<T>(c: SandboxCompany, at: number | undefined, change: () => T): T {
+    return at === undefined ? change() : c.asOf(at, change);
   }
 
   createPerson(domain: string, input: { name: string; emails?: string[]; phones?: string[]; org_id?: number | null }, userId?: number): PersonRec {
@@ -261,17 +281,17 @@ export class PipedriveControl {
     return c.mergeOrganizations(fromId, intoId, this.uiCtx(c, userId));
   }
 
-  logActivity(domain: string, input: { subject: string; type?: string; dealId?: number; personId?: number; done?: boolean; note?: string }, userId?: number): ActivityRec {
+  logActivity(domain: string, input: { subject: string; type?: string; dealId?: number; personId?: number; done?: boolean; note?: string; at?: number }, userId?: number): ActivityRec {
     const c = this.company(domain);
     const deal = input.dealId === undefined ? undefined : c.deals.get(input.dealId);
     const ctx = this.uiCtx(c, userId);
-    return c.createActivity(
+    return this.at(c, input.at, () => c.createActivity(
       {
         subject: input.subject, type: input.type ?? 'call', owner_id: ctx.userId, creator_user_id: ctx.userId, deal_id: input.dealId ?? null, lead_id: null, person_id: input.personId ?? deal?.person_id ?? null, org_id: deal?.org_id ?? null,
-        due_date: new Date(this.clock.now()).toISOString().slice(0, 10), due_time: null, duration: null, busy: false, done: input.done ?? true, marked_as_done_time: input.done === false ? null : this.clock.now(), public_description: null, priority: null, note: input.note ?? null,
+        due_date: new Date(c.now()).toISOString().slice(0, 10), due_time: null, duration: null, busy: false, done: input.done ?? true, marked_as_done_time: input.done === false ? null : c.now(), public_description: null, priority: null, note: input.note ?? null,
       },
       ctx,
-    );
+    ));
   }
 
   // ---- clock, faults, rate limits -------------------------------------------------------------
