@@ -69,23 +69,36 @@ export async function loadCompanyContext(companyId: string, opts: { provisionAtt
     for await (const f of pipedrive.fields(entity)) out.push({ field_key: f.field_code, field_name: f.field_name, field_type: f.field_type, options: (f.options ?? []).map((o) => ({ id: o.id, label: o.label })) });
     return out;
   };
-  const personFields = await fieldsOf('person');
-  const organizationFields = config.sync.organizations ? await fieldsOf('organization') : [];
-  const pipelines: PipedrivePipeline[] = [];
-  for await (const p of pipedrive.pipelines()) pipelines.push({ id: p.id, name: p.name, order_nr: p.order_nr ?? 0 });
-  const stages: PipedriveStage[] = [];
-  for await (const s of pipedrive.stages()) stages.push({ id: s.id, name: s.name, pipeline_id: s.pipeline_id, order_nr: s.order_nr ?? 0 });
-
-  const attributes = await brevo.getAttributes();
+  const pipelinesOf = async () => {
+    const out: PipedrivePipeline[] = [];
+    for await (const p of pipedrive.pipelines()) out.push({ id: p.id, name: p.name, order_nr: p.order_nr ?? 0 });
+    return out;
+  };
+  const stagesOf = async () => {
+    const out: PipedriveStage[] = [];
+    for await (const s of pipedrive.stages()) out.push({ id: s.id, name: s.name, pipeline_id: s.pipeline_id, order_nr: s.order_nr ?? 0 });
+    return out;
+  };
+  // Independent reads, at once: every job starts with them, and one after the other they were
+  // a second of round trips before a backfill read its first page.
+  const [personFields, organizationFields, pipelines, stages, attributes] = await Promise.all([
+    fieldsOf('person'),
+    config.sync.organizations ? fieldsOf('organization') : Promise.resolve([]),
+    pipelinesOf(),
+    stagesOf(),
+    brevo.getAttributes(),
+  ]);
   const brevoAttributeTypes: Record<string, BrevoAttributeType> = {};
   for (const a of attributes) if (a.type) brevoAttributeTypes[a.name] = a.type as BrevoAttributeType;
   if (opts.provisionAttributes ?? true) {
     // Mapped attributes that Brevo lacks are created with a type that fits the Pipedrive field.
     const plan = planAttributeProvisioning(config, personFields, attributes.map((a) => ({ name: a.name, type: a.type as BrevoAttributeType | undefined, multiCategoryOptions: a.multiCategoryOptions })));
-    for (const attr of plan.create) {
-      await brevo.createAttribute(attr.name, { type: attr.type, ...(attr.type === 'multiple-choice' ? { multiCategoryOptions: attr.options } : {}) });
-      brevoAttributeTypes[attr.name] = attr.type;
-    }
+    await Promise.all(
+      plan.create.map(async (attr) => {
+        await brevo.createAttribute(attr.name, { type: attr.type, ...(attr.type === 'multiple-choice' ? { multiCategoryOptions: attr.options } : {}) });
+        brevoAttributeTypes[attr.name] = attr.type;
+      }),
+    );
   }
   return {
     companyId,
