@@ -2,7 +2,7 @@ import js from '@eslint/js';
 import tseslint from 'typescript-eslint';
 
 export default tseslint.config(
-  { ignores: ['node_modules/**', '.next/**', '.next-*/**', '.data/**', 'lib/generated/**', 'next-env.d.ts', 'test-results/**', 'playwright-report/**', '**/*.mjs'] },
+  { ignores: ['node_modules/**', '.next/**', '.next-*/**', '.data/**', '.worker/**', 'lib/generated/**', 'next-env.d.ts', 'test-results/**', 'playwright-report/**', '**/*.mjs'] },
   js.configs.recommended,
   ...tseslint.configs.recommendedTypeChecked,
   {

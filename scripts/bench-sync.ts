@@ -16,7 +16,7 @@
  * Company shape per 100,000 persons (scaled with --persons): 20,000 organizations, 50,000 deals in
  * two pipelines, 100,000 activities, 10,000 leads, 10 % of persons without an email.
  */
-import { fork } from 'node:child_process';
+import { fork, spawnSync } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import os from 'node:os';
 import { fileURLToPath } from 'node:url';
@@ -25,116 +25,7 @@ import { createThrowawayDatabase } from './throwaway-database';
 import { TOKEN_COST } from '../lib/pipedrive/rate-policy';
 import { GENERAL_TIER_POLICIES } from '../lib/brevo/rate-families';
 
-// ---------------------------------------------------------------------------------------------
-// What a child run reports back.
-
-interface RequestCount {
-  /** `${method} ${path with ids replaced}` → number of requests. */
-  byRoute: Record<string, number>;
-  total: number;
-  status429: number;
-  /** Times (ms since epoch) of 429 answers, to tell a window's first from the ones after it. */
-  at429: number[];
-}
-
-interface ChildReport {
-  op: ChildJob['op'];
-  wallMs: number;
-  contextMs: number;
-  pipedrive: RequestCount;
-  brevo: RequestCount;
-  /** Kernel's peak resident set of the child (getrusage maxrss). */
-  peakRssBytes: number;
-  /** Highest V8 heapUsed seen by a 20 ms sampler. */
-  peakHeapBytes: number;
-  /** CPU time (user + system) of the sync process during the run: what carries over to a quieter machine. */
-  cpuMs: number;
-  /** Epoch ms when the run started (context loading included), to place Brevo's request log on the run's timeline. */
-  startedAtMs: number;
-  result: unknown;
-}
-
-type ChildJob =
-  | { op: 'backfill'; companyId: string; flushAt?: number }
-  | { op: 'incremental'; companyId: string }
-  | { op: 'organizations'; companyId: string; sample: number };
-
-// ---------------------------------------------------------------------------------------------
-// Child: one sync run, measured.
-
-function normalizePath(p: string): string {
-  return p
-    .replace(/^\/d\/[a-z0-9-]+/, '')
-    .replace(/\/\d+(?=\/|$)/g, '/:id')
-    .replace(/\/[0-9a-f-]{36}(?=\/|$)/g, '/:id');
-}
-
-function countingFetch(prefixes: { pipedrive: string; brevo: string }, counts: { pipedrive: RequestCount; brevo: RequestCount }): typeof fetch {
-  const real = globalThis.fetch;
-  return async (input, init) => {
-    const url = new URL(typeof input === 'string' ? input : input instanceof URL ? input.href : input.url);
-    const method = (init?.method ?? 'GET').toUpperCase();
-    const res = await real(input, init);
-    const which = url.href.startsWith(prefixes.brevo) ? counts.brevo : url.href.startsWith(prefixes.pipedrive) && url.pathname.startsWith('/d/') ? counts.pipedrive : undefined;
-    if (which) {
-      const key = `${method} ${normalizePath(url.pathname.replace(/^\/v3/, ''))}`;
-      which.byRoute[key] = (which.byRoute[key] ?? 0) + 1;
-      which.total++;
-      if (res.status === 429) {
-        which.status429++;
-        which.at429.push(Date.now());
-      }
-    }
-    return res;
-  };
-}
-
-async function runChild(job: ChildJob): Promise<void> {
-  const counts = { pipedrive: { byRoute: {}, total: 0, status429: 0, at429: [] }, brevo: { byRoute: {}, total: 0, status429: 0, at429: [] } } satisfies Record<string, RequestCount>;
-  globalThis.fetch = countingFetch({ pipedrive: process.env.BENCH_PIPEDRIVE_URL ?? '', brevo: process.env.BREVO_API_URL ?? '' }, counts);
-  let peakHeap = 0;
-  const sampler = setInterval(() => (peakHeap = Math.max(peakHeap, process.memoryUsage().heapUsed)), 20);
-
-  const { loadCompanyContext } = await import('../lib/engine/company-context');
-  const { runBackfill } = await import('../lib/engine/backfill');
-  const { runIncremental } = await import('../lib/engine/incremental');
-  const { syncOrganizations } = await import('../lib/engine/sync-organizations');
-  const { prisma, disconnectPrisma } = await import('../lib/db/prisma');
-  const { pgPool } = await import('../lib/db/pool');
-  const { pipedriveOrganizationSchema } = await import('../lib/sync');
-
-  const started = performance.now();
-  const startedAtMs = Date.now();
-  const cpuStart = process.cpuUsage();
-  const ctx = await loadCompanyContext(job.companyId);
-  const contextMs = performance.now() - started;
-  let result: unknown;
-  if (job.op === 'backfill') {
-    const run = await prisma().syncRun.create({ data: { companyId: job.companyId, kind: 'backfill' } });
-    await runBackfill(ctx, run.id, job.flushAt ? { flushAt: job.flushAt } : {});
-    const done = await prisma().syncRun.findUniqueOrThrow({ where: { id: run.id } });
-    result = { status: done.status, progress: done.progress, recordsDone: done.recordsDone, recordsSkipped: done.recordsSkipped, recordsFailed: done.recordsFailed };
-  } else if (job.op === 'incremental') {
-    const run = await prisma().syncRun.create({ data: { companyId: job.companyId, kind: 'incremental' } });
-    result = await runIncremental(ctx, run.id);
-  } else {
-    // The organizations → companies path on a sample, from the states the backfill stored.
-    const rows = await ctx.db.query<{ state: unknown }>(`SELECT state FROM record_links WHERE company_id = $1 AND object = 'organization' ORDER BY pipedrive_id::int LIMIT $2`, [job.companyId, job.sample]);
-    const orgs = rows.rows.flatMap((r) => {
-      const p = pipedriveOrganizationSchema.safeParse(r.state);
-      return p.success ? [p.data] : [];
-    });
-    result = await syncOrganizations(ctx, orgs, { runId: null });
-  }
-  const wallMs = performance.now() - started;
-  const cpu = process.cpuUsage(cpuStart);
-  clearInterval(sampler);
-  peakHeap = Math.max(peakHeap, process.memoryUsage().heapUsed);
-  const report: ChildReport = { op: job.op, wallMs, contextMs, pipedrive: counts.pipedrive, brevo: counts.brevo, peakRssBytes: process.resourceUsage().maxRSS * 1024, peakHeapBytes: peakHeap, cpuMs: (cpu.user + cpu.system) / 1000, startedAtMs, result };
-  await disconnectPrisma();
-  await pgPool().end();
-  process.send?.(report);
-}
+import { type ChildJob, type ChildReport, type RequestCount } from './bench-sync-child';
 
 // ---------------------------------------------------------------------------------------------
 // Parent: the world, the runs, the figures.
@@ -156,8 +47,9 @@ function workerHeapMb(): number | undefined {
 
 function runInChild(job: ChildJob, profileDir?: string, heapMb?: number): Promise<ChildReport> {
   return new Promise((resolve, reject) => {
-    const execArgv = [...process.execArgv, ...(profileDir ? ['--cpu-prof', `--cpu-prof-dir=${profileDir}`] : []), ...(heapMb ? [`--max-old-space-size=${heapMb}`] : [])];
-    const child = fork(fileURLToPath(import.meta.url), [], { env: { ...process.env, BENCH_CHILD: JSON.stringify(job) }, execArgv });
+    // Plain node on the bundle, as `npm run worker` runs (built by main() before the first run).
+    const execArgv = ['--conditions=react-server', '--enable-source-maps', ...(profileDir ? ['--cpu-prof', `--cpu-prof-dir=${profileDir}`] : []), ...(heapMb ? [`--max-old-space-size=${heapMb}`] : [])];
+    const child = fork(fileURLToPath(new URL('../.worker/bench-sync-child.mjs', import.meta.url)), [], { env: { ...process.env, BENCH_CHILD: JSON.stringify(job) }, execArgv });
     let report: ChildReport | undefined;
     child.on('message', (m) => (report = m as ChildReport));
     child.on('error', reject);
@@ -178,6 +70,9 @@ function extra429(times: number[], windowMs: number): number {
 }
 
 async function main(): Promise<void> {
+  // The measured runs use the worker's bundle (scripts/build-worker.mjs), built from this checkout.
+  const built = spawnSync(process.execPath, [fileURLToPath(new URL('./build-worker.mjs', import.meta.url))], { stdio: 'inherit' });
+  if (built.status !== 0) throw new Error('building the worker bundle failed');
   const { values } = parseArgs({
     options: {
       persons: { type: 'string', default: '100000' },
@@ -393,17 +288,10 @@ async function main(): Promise<void> {
   console.log(`\nload average at the end: ${end1?.toFixed(2)}`);
 }
 
-if (process.env.BENCH_CHILD) {
-  runChild(JSON.parse(process.env.BENCH_CHILD) as ChildJob).catch((e: unknown) => {
-    console.error(e);
-    process.exit(1);
-  });
-} else {
-  main().catch((e: unknown) => {
-    console.error(e);
-    process.exitCode = 1;
-  });
-}
+main().catch((e: unknown) => {
+  console.error(e);
+  process.exitCode = 1;
+});
 
 /**
  * Where the wall time of a real-limits run goes, from Brevo's request log: when the first and last

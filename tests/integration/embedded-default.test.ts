@@ -1,4 +1,4 @@
-import { spawn, type ChildProcess } from 'node:child_process';
+import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
 import { chmodSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
@@ -35,7 +35,12 @@ function startWorker(): Promise<{ child: ChildProcess; output: () => string }> {
   delete env.DATABASE_URL;
   delete env.NEXTAUTH_SECRET;
   delete env.PIPEBRIDGE_ENCRYPTION_KEYS;
-  const child = spawn(process.execPath, ['--conditions=react-server', '--import', 'tsx', 'scripts/worker.ts'], { env, stdio: ['ignore', 'pipe', 'pipe'] });
+  // What `npm run worker` runs: the bundle build, then node on the bundle with the script's flags.
+  const script = (JSON.parse(readFileSync('package.json', 'utf8')) as { scripts: Record<string, string> }).scripts.worker!;
+  const [buildCmd, runCmd] = script.split('&&').map((c) => c.trim().split(/\s+/).slice(1));
+  const built = spawnSync(process.execPath, buildCmd!, { stdio: 'inherit' });
+  if (built.status !== 0) throw new Error('building the worker bundle failed');
+  const child = spawn(process.execPath, runCmd!, { env, stdio: ['ignore', 'pipe', 'pipe'] });
   let out = '';
   child.stdout.on('data', (d: Buffer) => (out += d.toString()));
   child.stderr.on('data', (d: Buffer) => (out += d.toString()));
