@@ -183,6 +183,21 @@ function eventBody(e: BrevoEventInput) {
  * return one outcome per record, so a refused record is reported (with a reason) instead of failing its batch.
  * Account-level failures (auth, IP allowlist, budget, outage) are thrown as BrevoError for the job to handle.
  */
+/**
+ * How long an account's imports took per row, as this process last saw them: the first status read
+ * of the next import is aimed at when it should be done, so most imports cost one read of the
+ * 100-per-hour family instead of two or three. A read that found the import done may have come
+ * late, so the pace is then shortened a little; a later read sets it to what was seen.
+ */
+const importMsPerRow = new Map<string, number>();
+
+export function learnImportPace(accountKey: string, rows: number, elapsedMs: number, doneAtFirstRead: boolean): void {
+  const seen = elapsedMs / Math.max(1, rows);
+  const previous = importMsPerRow.get(accountKey);
+  importMsPerRow.set(accountKey, doneAtFirstRead && previous !== undefined ? Math.min(previous, seen) * 0.9 : seen);
+  if (importMsPerRow.size > 10_000) importMsPerRow.delete(importMsPerRow.keys().next().value as string);
+}
+
 export class BrevoClient {
   private readonly http: BrevoTransport;
   private readonly sleep: (ms: number) => Promise<void>;
@@ -426,20 +441,28 @@ export class BrevoClient {
 
   /**
    * Polls GET /processes/{id} (the 100-per-hour family). An import is never done at once, so the
-   * first read waits half a second (Brevo queues imports: none is done sooner); the waits then double up to `pollIntervalMs`, so a short
-   * import is seen done soon after it is and a long one costs few reads of that small budget.
+   * first read waits half a second (Brevo queues imports: none is done sooner), or, for an import of
+   * `rows` rows, as long as the account's last import says it takes (learnImportPace); the waits
+   * then double up to `pollIntervalMs`, so a short import is seen done soon after it is and a long
+   * one costs few reads of that small budget.
    */
-  async waitForProcess(processId: number, opts: { pollIntervalMs?: number; timeoutMs?: number } = {}): Promise<BrevoProcess> {
-    const deadline = this.now() + (opts.timeoutMs ?? 30 * 60_000);
+  async waitForProcess(processId: number, opts: { pollIntervalMs?: number; timeoutMs?: number; rows?: number } = {}): Promise<BrevoProcess> {
+    const started = this.now();
+    const deadline = started + (opts.timeoutMs ?? 30 * 60_000);
     const longest = opts.pollIntervalMs ?? 15_000;
-    let wait = Math.min(500, longest);
-    for (;;) {
+    const pace = opts.rows ? importMsPerRow.get(this.accountKey) : undefined;
+    let wait = Math.min(longest, Math.max(500, pace !== undefined && opts.rows ? Math.round(pace * opts.rows) : 0));
+    for (let reads = 1; ; reads++) {
       await this.sleep(wait);
       const p = await this.getProcess(processId);
       // Brevo spells the running state `in_process` (2024 spec) or `processing` (2026 SDK).
-      if (p.status === 'completed' || p.status === 'failed' || p.status === 'cancelled') return p;
+      if (p.status === 'completed' || p.status === 'failed' || p.status === 'cancelled') {
+        if (opts.rows && p.status === 'completed') learnImportPace(this.accountKey, opts.rows, this.now() - started, reads === 1);
+        return p;
+      }
       if (this.now() > deadline) throw new BrevoError('transient', `Brevo import ${processId} is still ${p.status}; it will be checked again later.`);
-      wait = Math.min(longest, wait * 2);
+      // A first read aimed by the pace and missed: from there, the usual doubling.
+      wait = reads === 1 && pace !== undefined ? Math.min(500, longest) : Math.min(longest, wait * 2);
     }
   }
 
@@ -495,7 +518,7 @@ export class BrevoClient {
         opts,
       );
       processIds.push(id);
-      const p = await this.waitForProcess(id, opts);
+      const p = await this.waitForProcess(id, { ...opts, rows: part.length });
       if (p.status !== 'completed') throw new BrevoError('transient', `Brevo import ${id} ended as ${p.status}${p.error ? ` (${p.error})` : ''}; it will be retried.`);
       for (const [k, v] of Object.entries(p.info?.import ?? {})) counters[k] = (counters[k] ?? 0) + v;
       for (const { index } of part) outcomes[index] = { ok: true };
