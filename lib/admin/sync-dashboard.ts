@@ -143,7 +143,7 @@ function issueWhere(companyId: string, f: IssueFilter): Prisma.RecordIssueWhereI
 export async function loadSyncDashboard(companyId: string, filter: IssueFilter = issueFilterSchema.parse({})): Promise<SyncDashboard> {
   const db = prisma();
   const where = issueWhere(companyId, filter);
-  const [runs, cursor, items, total, open, errors, hooks, due] = await Promise.all([
+  const [runs, cursor, items, total, open, errors, hooks, due, settings] = await Promise.all([
     db.syncRun.findMany({ where: { companyId }, orderBy: { createdAt: 'desc' }, take: 20 }),
     db.syncCursor.findFirst({ where: { companyId }, select: { id: true } }),
     db.recordIssue.findMany({ where, orderBy: [{ updatedAt: 'desc' }, { id: 'desc' }], take: ISSUE_PAGE_SIZE, skip: (filter.page - 1) * ISSUE_PAGE_SIZE }),
@@ -154,13 +154,15 @@ export async function loadSyncDashboard(companyId: string, filter: IssueFilter =
     webhookHealth(companyId),
     // One partial index holds only the due organizations: cheap on every refresh.
     companiesDue(pgPool(), companyId),
+    db.syncSettings.findUnique({ where: { companyId }, select: { syncOrganizations: true } }),
   ]);
   const views = runs.map((r) => runView(r));
   return {
     runs: views,
     active: views.some((r) => r.status === 'queued' || r.status === 'running'),
     hasCursor: cursor !== null,
-    companiesDue: due,
+    // With organizations switched off nothing is written, so nothing is waiting either.
+    companiesDue: settings?.syncOrganizations === false ? 0 : due,
     webhooks: hooks.map((h) => ({
       object: h.object,
       action: h.action,

@@ -155,6 +155,10 @@ describe('sync dashboard', () => {
     await org(b.companyId, '501', true);
     expect((await call(a, 'GET', '/api/settings/sync')).body.companiesDue).toBe(2);
     expect((await call(b, 'GET', '/api/settings/sync')).body.companiesDue).toBe(1);
+    // Organizations switched off: no company is written, so none is shown as waiting.
+    await prisma().syncSettings.upsert({ where: { companyId: a.companyId }, update: { syncOrganizations: false }, create: { companyId: a.companyId, syncOrganizations: false } });
+    expect((await call(a, 'GET', '/api/settings/sync')).body.companiesDue).toBe(0);
+    await prisma().syncSettings.update({ where: { companyId: a.companyId }, data: { syncOrganizations: true } });
   });
 
   it('shows each webhook\'s last event and flags one that stopped delivering, for this company only', async () => {
