@@ -10,6 +10,11 @@ const log = childLogger({ part: 'companies-job' });
 /** Minutes of company writes per job run before it hands over to a new one. */
 const COMPANIES_SLICE_MS = 3 * 60_000;
 
+/** How long a store of an organization may take between its mark's timestamp and its commit. */
+const STORE_MARGIN_MS = 10_000;
+/** The pause before another pass for marks that came during this one (more than the margin). */
+const AGAIN_AFTER_MS = 30_000;
+
 const companiesPayload = z.object({ companyId: z.uuid(), afterId: z.number().int().nonnegative().optional() });
 
 /**
@@ -27,6 +32,7 @@ export const companiesJob = defineJob({
   expireInSeconds: 15 * 60,
   policy: 'short',
   handler: async ({ companyId, afterId }) => {
+    const started = new Date();
     let next: { afterId: number; startAfter?: Date } | null = null;
     const lock = await pgPool().connect();
     try {
@@ -46,8 +52,14 @@ export const companiesJob = defineJob({
     }
     if (next) await queueCompanies(companyId, next);
     // Organizations marked after the pass went by them, or while another job of this company left
-    // because this one held the lock: they need one more pass.
-    else if ((await companiesDue(pgPool(), companyId)) > 0) await queueCompanies(companyId);
+    // because this one held the lock, need one more pass. A pass from the first organization saw
+    // every older mark, so only newer ones count (with a margin for a store that started before
+    // this job and committed during it), and the next pass starts a little later: a mark that
+    // could not be cleared must not queue job after job. The incremental run queues the job again
+    // for anything still due.
+    else if ((await companiesDue(pgPool(), companyId, afterId ? undefined : new Date(started.getTime() - STORE_MARGIN_MS))) > 0) {
+      await queueCompanies(companyId, { startAfter: new Date(Date.now() + AGAIN_AFTER_MS) });
+    }
   },
 });
 

@@ -72,7 +72,11 @@ async function clearDue(db: pg.Pool, companyId: string, rows: readonly { id: num
   );
 }
 
-/** How many organizations wait for their company to be written (dashboard, and whether a job is needed). */
-export async function companiesDue(db: pg.Pool, companyId: string): Promise<number> {
-  return (await db.query<{ n: number }>(`SELECT count(*)::int AS n FROM record_links WHERE ${DUE}`, [companyId])).rows[0]!.n;
+/**
+ * How many organizations wait for their company to be written (dashboard, and whether a job is
+ * needed); with `markedSince`, only those marked since then.
+ */
+export async function companiesDue(db: pg.Pool, companyId: string, markedSince?: Date): Promise<number> {
+  const r = await db.query<{ n: number }>(`SELECT count(*)::int AS n FROM record_links WHERE ${DUE} AND ($2::timestamptz IS NULL OR company_pending_since >= $2)`, [companyId, markedSince ?? null]);
+  return r.rows[0]!.n;
 }

@@ -227,6 +227,35 @@ describe('companies apart from the runs that store organizations', () => {
     expect(await due()).toBe(0);
   });
 
+  it('marks left after a pass queue one more pass later, unless the pass already saw them', async () => {
+    // A state that cannot make the round trip through JavaScript (more digits than a double) is
+    // never "the state just written", so its mark is never cleared: the worst case for looping.
+    const org = liveOrgs()[5]!;
+    const stuck = (markedAt: string) =>
+      e.pgPool().query(
+        `UPDATE record_links SET state = jsonb_set(state, '{precise}', '0.1000000000000000000001'::jsonb), company_pending_since = now() + $3::interval
+          WHERE company_id = $1 AND object = 'organization' AND pipedrive_id = $2`,
+        [world.companyId, String(org.id), markedAt],
+      );
+    await dropJobs();
+    // Marked before this job started, and seen by its pass from the first organization: no new job.
+    await stuck('-1 minute');
+    const from = log().length;
+    await e.companiesJob.handler({ companyId: world.companyId }, jobCtx);
+    expect(companyCalls(from)).toEqual([]);
+    expect(await due()).toBe(1);
+    expect(await waiting()).toEqual([]);
+    // Marked after the pass went by (as a webhook storing a change meanwhile would): one more pass, a little later.
+    await stuck('1 minute');
+    await e.companiesJob.handler({ companyId: world.companyId }, jobCtx);
+    const [again, ...more] = await waiting();
+    expect(more).toEqual([]);
+    expect(again!.data).toEqual({ companyId: world.companyId });
+    expect(again!.start_after.getTime()).toBeGreaterThan(Date.now() + 20_000);
+    await dropJobs();
+    await e.pgPool().query(`UPDATE record_links SET state = state - 'precise', company_pending_since = NULL WHERE company_id = $1 AND object = 'organization' AND pipedrive_id = $2`, [world.companyId, String(org.id)]);
+  });
+
   it("one company's job never touches another company's organizations", async () => {
     const b = world.pipedrive.control.createCompany({ name: 'Other Co', domain: 'other-co', seed: { seed: 22, users: 1, organizations: 12, persons: 20, deals: 5, activities: 0, leads: 0 } });
     const installed = await installTestCompany(world.pipedrive, world.brevo, world.clientId, b);
