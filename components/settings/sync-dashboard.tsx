@@ -154,6 +154,11 @@ export function SyncDashboard({ initial }: { initial: Dashboard }) {
           </div>
         )}
         {current ? <RunProgress run={current} /> : <p className="text-sm text-slate-600">No sync has run yet.</p>}
+        {data.companiesDue > 0 && (
+          <p className="mt-3 text-sm text-slate-600" data-testid="companies-due">
+            {numberFormat.format(data.companiesDue)} organization{data.companiesDue === 1 ? '' : 's'} waiting for Brevo&apos;s company budget (100 company requests an hour); they are written in the background.
+          </p>
+        )}
       </Card>
 
       <Card id="history" title="History">

@@ -1,6 +1,8 @@
 import 'server-only';
 import { z } from 'zod';
+import { pgPool } from '../db/pool';
 import { prisma } from '../db/prisma';
+import { companiesDue } from '../engine/sync-companies';
 import { startBackfill, startIncremental, syncPersonsNow } from '../engine/start-sync';
 import { AppError, notFound } from '../errors';
 import { webhookHealth } from '../webhooks/webhook-health';
@@ -80,6 +82,8 @@ export interface SyncDashboard {
   webhooks: WebhookView[];
   active: boolean;
   hasCursor: boolean;
+  /** Organizations whose Brevo company waits for the companies job (Brevo allows 100 company calls an hour). */
+  companiesDue: number;
   issues: { items: IssueView[]; total: number; page: number; pageSize: number; counts: { open: number; errors: number } };
 }
 
@@ -139,7 +143,7 @@ function issueWhere(companyId: string, f: IssueFilter): Prisma.RecordIssueWhereI
 export async function loadSyncDashboard(companyId: string, filter: IssueFilter = issueFilterSchema.parse({})): Promise<SyncDashboard> {
   const db = prisma();
   const where = issueWhere(companyId, filter);
-  const [runs, cursor, items, total, open, errors, hooks] = await Promise.all([
+  const [runs, cursor, items, total, open, errors, hooks, due, settings] = await Promise.all([
     db.syncRun.findMany({ where: { companyId }, orderBy: { createdAt: 'desc' }, take: 20 }),
     db.syncCursor.findFirst({ where: { companyId }, select: { id: true } }),
     db.recordIssue.findMany({ where, orderBy: [{ updatedAt: 'desc' }, { id: 'desc' }], take: ISSUE_PAGE_SIZE, skip: (filter.page - 1) * ISSUE_PAGE_SIZE }),
@@ -148,12 +152,17 @@ export async function loadSyncDashboard(companyId: string, filter: IssueFilter =
     db.recordIssue.count({ where: { companyId, status: { in: ['open', 'retrying', 'dead'] }, severity: 'error' } }),
     // From the app's own records only: asking Pipedrive on every refresh would spend its budget.
     webhookHealth(companyId),
+    // One partial index holds only the due organizations: cheap on every refresh.
+    companiesDue(pgPool(), companyId),
+    db.syncSettings.findUnique({ where: { companyId }, select: { syncOrganizations: true } }),
   ]);
   const views = runs.map((r) => runView(r));
   return {
     runs: views,
     active: views.some((r) => r.status === 'queued' || r.status === 'running'),
     hasCursor: cursor !== null,
+    // With organizations switched off nothing is written, so nothing is waiting either.
+    companiesDue: settings?.syncOrganizations === false ? 0 : due,
     webhooks: hooks.map((h) => ({
       object: h.object,
       action: h.action,

@@ -133,7 +133,10 @@ export async function runBackfill(ctx: CompanyContext, runId: string, opts: Back
     await opts.afterCheckpoint?.(cp);
   };
 
-  const storeStates = async (object: 'organization' | 'deal' | 'lead', rows: EntityState[]) => saveEntityStates(ctx.db, ctx.companyId, object, rows);
+  // Stored organizations are marked due: their companies are written by the sync.companies job
+  // afterwards, at Brevo's 100-per-hour company pace, not here.
+  const storeStates = async (object: 'organization' | 'deal' | 'lead', rows: EntityState[]) =>
+    saveEntityStates(ctx.db, ctx.companyId, object, rows, { companyDue: ctx.config.sync.organizations });
 
   // Organizations, deals and leads do not depend on each other: they are read at the same time,
   // so the persons (which need all three) start sooner. A checkpoint written before they were

@@ -7,7 +7,8 @@ import { applyDealChanges } from './deal-changes';
 import { activityOf, leadStateOf, organizationStateOf } from './entity-states';
 import { personsOfOrganizations, saveEntityStates, type EntityState } from './link-store';
 import { queueEvents, sendPendingEvents, type QueuedEvent } from './outbox';
-import { syncOrganizations } from './sync-organizations';
+import { queueCompanies } from './companies-job';
+import { companiesDue } from './sync-companies';
 import { syncPersons } from './sync-persons';
 
 /**
@@ -69,13 +70,16 @@ export async function runIncremental(ctx: CompanyContext, runId: string, opts: {
     for await (const page of ctx.pipedrive.organizationPages({ updatedSince: orgCur.since, limit: 500 })) {
       const changed = page.items.filter((o) => advance(orgCur, String(o.id), o.update_time));
       const parsed = changed.flatMap((o) => organizationStateOf(o) ?? []);
-      await saveEntityStates(ctx.db, ctx.companyId, 'organization', parsed.map((p) => p.row));
-      if (ctx.config.sync.organizations) result.brevoRequests += (await syncOrganizations(ctx, parsed.map((p) => p.org), { runId })).written;
+      // Their companies are only marked due here: Brevo's 100-per-hour company budget would hold
+      // the run (and the persons and deals after it) for hours after a mass edit.
+      await saveEntityStates(ctx.db, ctx.companyId, 'organization', parsed.map((p) => p.row), { companyDue: ctx.config.sync.organizations });
       for (const id of await personsOfOrganizations(ctx.db, ctx.companyId, parsed.map((p) => p.org.id))) affected.add(id);
       result.changed.organization += parsed.length;
     }
     await saveCursor(ctx.companyId, 'organization', orgCur);
   }
+  // Also when nothing changed now: a company write left due earlier (a lost job) is picked up again.
+  if (ctx.config.sync.organizations && (await companiesDue(ctx.db, ctx.companyId)) > 0) await queueCompanies(ctx.companyId);
 
   const dealCur = await loadCursor(ctx.companyId, 'deal');
   if (dealCur) {

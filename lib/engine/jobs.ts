@@ -3,7 +3,7 @@ import { pgPool } from '../db/pool';
 import { prisma } from '../db/prisma';
 import { defineJob, PermanentJobError } from '../jobs/define-job';
 import { childLogger } from '../log';
-import { writeCompanies } from './sync-companies';
+import { companiesJob, queueCompanies } from './companies-job';
 import { runBackfill } from './backfill';
 import { loadCompanyContext, SyncUnavailableError } from './company-context';
 import { runIncremental, syncPersonsById } from './incremental';
@@ -62,10 +62,8 @@ export const backfillJob = defineJob({
           },
         });
       }
-      if (ctx.config.sync.organizations) {
-        const { jobSender } = await import('../jobs/runtime');
-        await (await jobSender()).enqueue(companiesJob, { companyId });
-      }
+      // The backfill marked every organization it stored as due; the companies job writes them.
+      if (ctx.config.sync.organizations) await queueCompanies(companyId);
     } catch (err) {
       if (err instanceof SliceEnded) {
         const { jobSender } = await import('../jobs/runtime');
@@ -115,41 +113,6 @@ export const syncRecordsJob = defineJob({
     } catch (err) {
       if (err instanceof SyncUnavailableError) throw new PermanentJobError(err.message);
       throw err;
-    }
-  },
-});
-
-/** Minutes of company writes per job run before it hands over to a new one. */
-const COMPANIES_SLICE_MS = 3 * 60_000;
-
-/**
- * Organizations → Brevo companies after a backfill (sync-companies.ts), in slices that each
- * re-queue the next: at once while there is budget, at Brevo's reset when there is none. One per
- * company at a time (advisory lock); a duplicate finds the lock taken and leaves.
- */
-export const companiesJob = defineJob({
-  name: 'sync.companies',
-  schema: z.object({ companyId: z.uuid(), afterId: z.number().int().nonnegative().optional() }),
-  retry: { limit: 8, delaySeconds: 60 },
-  expireInSeconds: 15 * 60,
-  handler: async ({ companyId, afterId }) => {
-    const lock = await pgPool().connect();
-    try {
-      const got = await lock.query<{ ok: boolean }>('SELECT pg_try_advisory_lock(hashtext($1)) AS ok', [`companies:${companyId}`]);
-      if (!got.rows[0]?.ok) return;
-      const ctx = await loadCompanyContext(companyId, { provisionAttributes: false });
-      if (!ctx.config.sync.organizations) return;
-      const pass = await writeCompanies(ctx, afterId ?? null, Date.now() + COMPANIES_SLICE_MS);
-      log.info({ companyId, written: pass.written, next: pass.next, retryAt: pass.retryAt }, 'company pass ended');
-      if (pass.next === null) return;
-      const { jobSender } = await import('../jobs/runtime');
-      await (await jobSender()).enqueue(companiesJob, { companyId, afterId: pass.next }, pass.retryAt ? { startAfter: pass.retryAt } : {});
-    } catch (err) {
-      if (err instanceof SyncUnavailableError) throw new PermanentJobError(err.message);
-      throw err;
-    } finally {
-      await lock.query('SELECT pg_advisory_unlock_all()').catch(() => undefined);
-      lock.release();
     }
   },
 });

@@ -25,31 +25,42 @@ export interface EntityState {
   sourceUpdatedAt: Date | null;
 }
 
-/** Stores the reduced records of a page; an older version never overwrites a newer one. */
-export async function saveEntityStates(db: pg.Pool | pg.PoolClient, companyId: string, object: LinkObject, items: readonly EntityState[]): Promise<void> {
+/**
+ * Stores the reduced records of a page; an older version never overwrites a newer one.
+ * `companyDue` marks stored organizations for the `sync.companies` job (sync-companies.ts) in
+ * the same statement, so a stored change cannot lose its company write to a crash in between.
+ */
+export async function saveEntityStates(db: pg.Pool | pg.PoolClient, companyId: string, object: LinkObject, items: readonly EntityState[], opts: { companyDue?: boolean } = {}): Promise<void> {
   if (items.length === 0) return;
   // The page travels as one JSON document: a jsonb[] parameter makes the driver escape every
   // element's JSON again as an array literal, which cost more CPU than the rest of the read.
   await db.query(
-    `INSERT INTO record_links (company_id, object, pipedrive_id, related_person_id, related_org_id, state, source_updated_at, updated_at)
-     SELECT $1::uuid, $2::"SyncObject", t.id, t.person_id, t.org_id, t.state, t.updated, now()
+    `INSERT INTO record_links (company_id, object, pipedrive_id, related_person_id, related_org_id, state, source_updated_at, company_pending_since, updated_at)
+     SELECT $1::uuid, $2::"SyncObject", t.id, t.person_id, t.org_id, t.state, t.updated, CASE WHEN $4::boolean THEN now() END, now()
        FROM jsonb_to_recordset($3::jsonb) AS t(id text, person_id int, org_id int, state jsonb, updated timestamptz)
      ON CONFLICT (company_id, object, pipedrive_id) DO UPDATE
         SET related_person_id = EXCLUDED.related_person_id, related_org_id = EXCLUDED.related_org_id,
-            state = EXCLUDED.state, source_updated_at = EXCLUDED.source_updated_at, deleted_at = NULL, updated_at = now()
+            state = EXCLUDED.state, source_updated_at = EXCLUDED.source_updated_at, deleted_at = NULL,
+            company_pending_since = COALESCE(EXCLUDED.company_pending_since, record_links.company_pending_since), updated_at = now()
       WHERE record_links.source_updated_at IS NULL OR EXCLUDED.source_updated_at IS NULL
          OR EXCLUDED.source_updated_at >= record_links.source_updated_at`,
     [
       companyId,
       object,
       JSON.stringify(items.map((i) => ({ id: i.pipedriveId, person_id: i.relatedPersonId, org_id: i.relatedOrgId, state: i.state, updated: i.sourceUpdatedAt?.toISOString() ?? null }))),
+      object === 'organization' && opts.companyDue === true,
     ],
   );
 }
 
+/** A deleted organization's company is no longer due: Brevo keeps the company, as it always has. */
 export async function markDeleted(db: pg.Pool, companyId: string, object: LinkObject, pipedriveIds: readonly string[]): Promise<void> {
   if (pipedriveIds.length === 0) return;
-  await db.query(`UPDATE record_links SET deleted_at = now(), updated_at = now() WHERE company_id = $1 AND object = $2 AND pipedrive_id = ANY($3::text[])`, [companyId, object, pipedriveIds]);
+  await db.query(`UPDATE record_links SET deleted_at = now(), company_pending_since = NULL, updated_at = now() WHERE company_id = $1 AND object = $2 AND pipedrive_id = ANY($3::text[])`, [
+    companyId,
+    object,
+    pipedriveIds,
+  ]);
 }
 
 export interface PersonContext {

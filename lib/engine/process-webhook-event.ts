@@ -14,7 +14,7 @@ import { queueEvents, sendPendingEvents, type QueuedEvent, type SendResult } fro
 import { TrailingSingleFlight } from './single-flight';
 import { transitionKey } from './deal-changes';
 import { activityEventKey } from './activity-events';
-import { syncOrganizations } from './sync-organizations';
+import { queueCompanies } from './companies-job';
 import { syncPersonsById } from './incremental';
 
 const log = childLogger({ part: 'webhook-processing' });
@@ -274,8 +274,11 @@ async function applyOne(ctx: CompanyContext, locks: pg.PoolClient, delivery: Sto
         // Webhook v2 custom fields are typed objects, unlike the API: read the organization again.
         const org = organizationStateOf(await ctx.pipedrive.getOrganization(Number(entityId)));
         if (org) {
-          await saveEntityStates(ctx.db, ctx.companyId, 'organization', [org.row]);
-          if (ctx.config.sync.organizations && !echo) await syncOrganizations(ctx, [org.org], { runId: null });
+          // The company is written by the sync.companies job at Brevo's 100-per-hour company pace:
+          // a burst of organization webhooks must not hold the processors behind that budget.
+          const companyDue = ctx.config.sync.organizations && !echo;
+          await saveEntityStates(ctx.db, ctx.companyId, 'organization', [org.row], { companyDue });
+          if (companyDue) await queueCompanies(ctx.companyId);
         }
       }
       for (const id of await personsOfOrganizations(ctx.db, ctx.companyId, [Number(entityId)])) affected.add(id);

@@ -29,6 +29,12 @@ export interface JobDefinition<S extends z.ZodType = z.ZodType> {
    * for jobs whose memory or CPU would not fit several times in one process.
    */
   maxConcurrencyPerProcess?: number;
+  /**
+   * pg-boss queue policy. `short` keeps at most one job per singletonKey waiting to run (a send
+   * while one waits returns null), for jobs that work off what is due rather than their payload;
+   * every send of such a job must then name its key, or all its keyless sends share one slot.
+   */
+  policy?: 'standard' | 'short';
   handler: (payload: z.infer<S>, ctx: JobContext) => Promise<void>;
 }
 

@@ -46,7 +46,7 @@ export class JobQueue {
   }
 
   /** Creates the queue and its dead-letter queue with the job's retry policy (idempotent). */
-  async ensureQueue(def: Pick<JobDefinition, 'name' | 'retry' | 'expireInSeconds'>): Promise<void> {
+  async ensureQueue(def: Pick<JobDefinition, 'name' | 'retry' | 'expireInSeconds' | 'policy'>): Promise<void> {
     if (this.created.has(def.name)) return;
     // pg-boss's createQueue deadlocks when two processes create the same queue at once, so
     // queue creation is serialized across processes with an advisory lock.
@@ -61,7 +61,7 @@ export class JobQueue {
     this.created.add(def.name);
   }
 
-  private async createQueues(def: Pick<JobDefinition, 'name' | 'retry' | 'expireInSeconds'>): Promise<void> {
+  private async createQueues(def: Pick<JobDefinition, 'name' | 'retry' | 'expireInSeconds' | 'policy'>): Promise<void> {
     const dead = deadLetterQueue(def.name);
     if (!(await this.boss.getQueue(dead))) await this.boss.createQueue(dead, { name: dead, retentionDays: 30 });
     const options = {
@@ -71,6 +71,7 @@ export class JobQueue {
       retryBackoff: true,
       deadLetter: dead,
       expireInSeconds: def.expireInSeconds ?? 15 * 60,
+      policy: def.policy ?? 'standard',
     };
     if (await this.boss.getQueue(def.name)) await this.boss.updateQueue(def.name, options);
     else await this.boss.createQueue(def.name, options);

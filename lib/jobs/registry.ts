@@ -3,7 +3,8 @@ import { purgeOldRecords } from './maintenance';
 import { refreshIdleInstallations } from './refresh-idle-installations';
 import { ensureAllWebhooksJob, ensureWebhooksJob } from '../webhooks/ensure-webhooks-job';
 import { processWebhookJob } from '../webhooks/process-job';
-import { backfillJob, companiesJob, incrementalJob, syncRecordsJob } from '../engine/jobs';
+import { backfillJob, incrementalJob, syncRecordsJob } from '../engine/jobs';
+import { companiesJob } from '../engine/companies-job';
 import { scheduleSyncJob } from '../engine/schedule-job';
 
 /** Every job the workers run. A job missing here is never picked up. */

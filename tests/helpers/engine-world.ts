@@ -12,6 +12,8 @@ export interface EngineWorld {
   db: TestDatabase;
   pipedrive: Awaited<ReturnType<typeof startPipedriveSandbox>>;
   brevo: Awaited<ReturnType<typeof startBrevoSandbox>>;
+  /** The Pipedrive app the company installed: installTestCompany installs more companies with it. */
+  clientId: string;
   domain: string;
   companyId: string;
   brevoKey: string;
@@ -83,6 +85,7 @@ export async function createEngineWorld(seed: SeedOptions, opts: { domain?: stri
     db,
     pipedrive,
     brevo,
+    clientId: app.clientId,
     domain,
     companyId: installed.companyId,
     brevoKey: installed.brevoKey,

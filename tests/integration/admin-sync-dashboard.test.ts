@@ -14,6 +14,7 @@ interface DashboardBody {
   webhooks: { object: string; action: string; lastEventAt: string | null; eventsLast30Days: number; problems: string[]; advice: string | null }[];
   runs: { id: string; kind: string; status: string; percent: number; rate: number | null; etaSeconds: number | null; entities: { entity: string; done: number; total: number | null }[] }[];
   active: boolean;
+  companiesDue: number;
   issues: { items: { id: string; object: string; pipedriveId: string; status: string; retryable: boolean }[]; total: number; counts: { open: number; errors: number } };
   message?: string;
   error?: { code: string; message: string };
@@ -143,6 +144,23 @@ describe('sync dashboard', () => {
     expect((await jobs('sync.backfill')).filter((j) => j.companyId === a.companyId)).toEqual([{ companyId: a.companyId, runId: runs[0]!.id }]);
     expect(await prisma().syncRun.count({ where: { companyId: b.companyId, kind: 'resync' } })).toBe(0);
   });
+  it('counts the organizations whose company waits for the companies job, for this company only', async () => {
+    const org = (companyId: string, id: string, due: boolean, deleted = false) =>
+      prisma().recordLink.create({ data: { companyId, object: 'organization', pipedriveId: id, state: { id: Number(id), name: `Org ${id}` }, companyPendingSince: due ? new Date() : null, deletedAt: deleted ? new Date() : null } });
+    expect((await call(a, 'GET', '/api/settings/sync')).body.companiesDue).toBe(0);
+    await org(a.companyId, '501', true);
+    await org(a.companyId, '502', true);
+    await org(a.companyId, '503', false);
+    await org(a.companyId, '504', true, true); // deleted: its company is no longer written
+    await org(b.companyId, '501', true);
+    expect((await call(a, 'GET', '/api/settings/sync')).body.companiesDue).toBe(2);
+    expect((await call(b, 'GET', '/api/settings/sync')).body.companiesDue).toBe(1);
+    // Organizations switched off: no company is written, so none is shown as waiting.
+    await prisma().syncSettings.upsert({ where: { companyId: a.companyId }, update: { syncOrganizations: false }, create: { companyId: a.companyId, syncOrganizations: false } });
+    expect((await call(a, 'GET', '/api/settings/sync')).body.companiesDue).toBe(0);
+    await prisma().syncSettings.update({ where: { companyId: a.companyId }, data: { syncOrganizations: true } });
+  });
+
   it('shows each webhook\'s last event and flags one that stopped delivering, for this company only', async () => {
     const hour = 3_600_000;
     const now = Date.now();
