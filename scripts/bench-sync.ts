@@ -17,7 +17,7 @@
  * two pipelines, 100,000 activities, 10,000 leads, 10 % of persons without an email.
  */
 import { fork, spawnSync } from 'node:child_process';
-import { readFileSync } from 'node:fs';
+import { readdirSync, readFileSync } from 'node:fs';
 import os from 'node:os';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
@@ -158,9 +158,13 @@ async function main(): Promise<void> {
       const logStart = brevo.control.requestLog(account.apiKey).length;
       const tokensBefore = pipedrive.control.budget(domain).used;
       const loadBefore = os.loadavg()[0] ?? 0;
+      const sandboxCpu = process.cpuUsage();
+      const pgBefore = postgresCpuMs();
       const r = await runInChild(job, values.profile, heapMb);
       const log = brevo.control.requestLog(account.apiKey).slice(logStart);
-      return { r, log, tokens: pipedrive.control.budget(domain).used - tokensBefore, loadBefore, loadAfter: os.loadavg()[0] ?? 0 };
+      const sb = process.cpuUsage(sandboxCpu);
+      const cpu = { sandboxesMs: (sb.user + sb.system) / 1000, postgresMs: postgresCpuMs() - pgBefore };
+      return { r, log, cpu, tokens: pipedrive.control.budget(domain).used - tokensBefore, loadBefore, loadAfter: os.loadavg()[0] ?? 0 };
     };
     const brevoWrites = (log: { method: string }[]) => log.filter((x) => x.method !== 'GET').length;
     const routeLines = (c: RequestCount) =>
@@ -213,6 +217,7 @@ async function main(): Promise<void> {
     console.log(`\n== backfill (first run) ==`);
     console.log(`  wall time ${(first.r.wallMs / 1000).toFixed(1)} s (of which loading the company context ${(first.r.contextMs / 1000).toFixed(2)} s); load average ${first.loadBefore.toFixed(2)} → ${first.loadAfter.toFixed(2)}`);
     console.log(`  records read: ${n(records)} (${n(stats.organizations!)} organizations + ${n(stats.deals!)} deals + ${n(liveLeads)} leads + ${n(stats.persons!)} persons; activities are not read: history is not replayed) → ${n(records / (first.r.wallMs / 1000))} records/s end to end; the sync process used ${(first.r.cpuMs / 1000).toFixed(1)} s of CPU = ${n(records / (first.r.cpuMs / 1000))} records per CPU-second`);
+    console.log(`  CPU of the two cores during the run: sync ${(first.r.cpuMs / 1000).toFixed(1)} s, both sandboxes (this process) ${(first.cpu.sandboxesMs / 1000).toFixed(1)} s, PostgreSQL ${(first.cpu.postgresMs / 1000).toFixed(1)} s, of ${((2 * first.r.wallMs) / 1000).toFixed(1)} s available`);
     console.log(`  run result: ${JSON.stringify(first.r.result)}`);
     console.log(`  Pipedrive requests: ${n(first.r.pipedrive.total)} vs minimum ${n(pdMin)} (Σ ⌈records/500⌉ per entity + ${metadataCalls} metadata calls + ${estimateCalls} highest-id reads for the ETA) = ${ratio(first.r.pipedrive.total, pdMin)} (target ≤ 1.05×)`);
     console.log(routeLines(first.r.pipedrive));
@@ -310,4 +315,23 @@ function timeline(log: readonly { at: number; family: string }[], startedAtMs: n
   const full = [...perWindow.values()].filter((c) => c >= perSecond).length;
   const idle = windows - perWindow.size;
   return `first contacts call at ${(first / 1000).toFixed(1)} s, last at ${(last / 1000).toFixed(1)} s: ${contacts.length} calls in ${windows} windows of 1 s (${full} full, ${windows - full - idle} partly used, ${idle} unused) = ${(contacts.length / Math.max(1, (last - first) / 1000)).toFixed(2)} calls/s`;
+}
+
+/** CPU time (user + system) of every PostgreSQL process on the machine and of those that ended, from /proc. */
+function postgresCpuMs(): number {
+  const tick = 1000 / 100; // USER_HZ is 100 on Linux
+  let total = 0;
+  for (const pid of readdirSync('/proc').filter((d) => /^\d+$/.test(d))) {
+    try {
+      const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
+      const comm = stat.slice(stat.indexOf('(') + 1, stat.lastIndexOf(')'));
+      if (comm !== 'postgres') continue;
+      const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+      // Own time plus reaped children's: the postmaster collects the time of backends that ended.
+      total += (Number(fields[11]) + Number(fields[12]) + Number(fields[13]) + Number(fields[14])) * tick;
+    } catch {
+      // The process ended meanwhile.
+    }
+  }
+  return total;
 }
