@@ -53,6 +53,17 @@ export async function saveEntityStates(db: pg.Pool | pg.PoolClient, companyId: s
   );
 }
 
+/**
+ * Refreshes PostgreSQL's statistics of the link store. A backfill adds tens of thousands of rows
+ * at once, faster than autovacuum notices (it looks once a minute); without statistics, the
+ * lookups of a page's deals or links by person id pick the wrong index and scan every row of the
+ * company instead (measured: 200 ms and 1.5 s per page, against 2 ms with statistics). ANALYZE
+ * samples a bounded number of rows and does not block writers.
+ */
+export async function analyzeLinks(db: pg.Pool | pg.PoolClient): Promise<void> {
+  await db.query('ANALYZE record_links');
+}
+
 /** A deleted organization's company is no longer due: Brevo keeps the company, as it always has. */
 export async function markDeleted(db: pg.Pool, companyId: string, object: LinkObject, pipedriveIds: readonly string[]): Promise<void> {
   if (pipedriveIds.length === 0) return;
