@@ -303,7 +303,7 @@ main().catch((e: unknown) => {
  * call of the contacts family reached Brevo (seconds after the sync process started), and how full
  * its one-second windows were in between.
  */
-function timeline(log: readonly { at: number; family: string }[], startedAtMs: number, perSecond: number): string {
+function timeline(log: readonly { at: number; family: string; path?: string }[], startedAtMs: number, perSecond: number): string {
   // Brevo's windows (and the sandbox's) are aligned to the clock's seconds.
   const contacts = log.filter((r) => r.family === 'contacts').map((r) => r.at);
   if (contacts.length === 0) return 'no contacts calls';
@@ -314,7 +314,10 @@ function timeline(log: readonly { at: number; family: string }[], startedAtMs: n
   const windows = Math.floor(contacts[contacts.length - 1]! / 1000) - Math.floor(contacts[0]! / 1000) + 1;
   const full = [...perWindow.values()].filter((c) => c >= perSecond).length;
   const idle = windows - perWindow.size;
-  return `first contacts call at ${(first / 1000).toFixed(1)} s, last at ${(last / 1000).toFixed(1)} s: ${contacts.length} calls in ${windows} windows of 1 s (${full} full, ${windows - full - idle} partly used, ${idle} unused) = ${(contacts.length / Math.max(1, (last - first) / 1000)).toFixed(2)} calls/s`;
+  const firstImport = log.find((r) => r.family === 'contacts' && (r as { path?: string }).path?.endsWith('/contacts/import'));
+  const start = Math.floor(contacts[0]! / 1000);
+  const histogram = Array.from({ length: windows }, (_, i) => perWindow.get(start + i) ?? 0).join(' ');
+  return `first contacts call at ${(first / 1000).toFixed(1)} s, first import at ${firstImport ? ((firstImport.at - startedAtMs) / 1000).toFixed(1) : '-'} s, last call at ${(last / 1000).toFixed(1)} s: ${contacts.length} calls in ${windows} windows of 1 s (${full} full, ${windows - full - idle} partly used, ${idle} unused) = ${(contacts.length / Math.max(1, (last - first) / 1000)).toFixed(2)} calls/s\n    calls per window: ${histogram}`;
 }
 
 /** CPU time (user + system) of every PostgreSQL process on the machine and of those that ended, from /proc. */
