@@ -8,7 +8,7 @@ import { estimateTotal, type IdSpan } from './backfill-estimate';
 import { dealStateOf, leadStateOf, organizationStateOf } from './entity-states';
 import { analyzeLinks, saveEntityStates, type EntityState } from './link-store';
 import { replayHistory } from './replay-history';
-import { planPersons, writePlannedContacts, type PlannedWrite } from './sync-persons';
+import { planPersons, writePlannedContacts, type PersonPlan, type PlannedWrite } from './sync-persons';
 
 /**
  * The historical backfill. Entities are read page by page (memory does not grow with the
@@ -64,6 +64,9 @@ const log = childLogger({ part: 'backfill' });
 
 /** Buffers of contacts written at once (each holds up to `flushAt` planned contacts in memory). */
 const WRITES_IN_FLIGHT = 2;
+
+/** Pages of persons planned at once (see the persons loop). */
+const PLANS_IN_FLIGHT = 2;
 
 /**
  * The first buffer of a run is this small, and each next one twice the size, up to `flushAt`:
@@ -283,31 +286,46 @@ export async function runBackfill(ctx: CompanyContext, runId: string, opts: Back
     // from (by person id): PostgreSQL must know they are there, or it looks them up by scanning
     // all of the company's deals per page (200 ms each at 50,000 deals, where 2 ms will do).
     await analyzeLinks(ctx.db);
+    // Pages are planned two at a time and taken in order: planning a page is mostly waiting
+    // (its page read, four lookups, its issues written), and one at a time it could not keep
+    // up with Brevo's pace, which then idled between buffers.
+    const planning: { plan: Promise<PersonPlan>; nextCursor: string | null; failed: number; firstId: number | null; lastId: number | null }[] = [];
+    let reachedEnd = cp.cursor === null;
+    const takePlanned = async () => {
+      const entry = planning.shift()!;
+      const plan = await entry.plan;
+      spans.person.firstId ??= entry.firstId;
+      tallyLastId = entry.lastId ?? tallyLastId;
+      tally.failed += entry.failed;
+      tally.done += plan.unchanged;
+      tally.skipped += plan.skipped;
+      for (const w of plan.writes) buffer.push(w);
+      reachedEnd = !entry.nextCursor;
+      // Nothing buffered or being written: the checkpoint can move at once (an unchanged company resumes where it was).
+      const idle = buffer.length === 0 && writing.every((w) => w.settled);
+      if (buffer.length >= flushThreshold() || !entry.nextCursor || idle) await flush(entry.nextCursor);
+    };
     try {
-      let reachedEnd = cp.cursor === null;
       for await (const page of readAhead(ctx.pipedrive.personPages({ cursor: cp.cursor ?? undefined, limit: opts.pageSize ?? 500 }))) {
         stats.pipedriveRequests++;
-        spans.person.firstId ??= idOf(page.items[0]);
-        tallyLastId = idOf(page.items[page.items.length - 1]) ?? tallyLastId;
         const persons: PipedrivePerson[] = [];
+        let failed = 0;
         for (const p of page.items) {
           const parsed = pipedrivePersonSchema.safeParse(p);
           if (parsed.success) persons.push(parsed.data);
-          else tally.failed++;
+          else failed++;
         }
-        const plan = await planPersons(ctx, persons, runId);
-        tally.done += plan.unchanged;
-        tally.skipped += plan.skipped;
-        for (const w of plan.writes) buffer.push(w);
-        reachedEnd = !page.nextCursor;
-        // Nothing buffered or being written: the checkpoint can move at once (an unchanged company resumes where it was).
-        const idle = buffer.length === 0 && writing.every((w) => w.settled);
-        if (buffer.length >= flushThreshold() || !page.nextCursor || idle) await flush(page.nextCursor);
+        const plan = planPersons(ctx, persons, runId);
+        // Awaited in order below; until then a failure must not count as unhandled.
+        plan.catch(() => undefined);
+        planning.push({ plan, nextCursor: page.nextCursor, failed, firstId: idOf(page.items[0]), lastId: idOf(page.items[page.items.length - 1]) });
+        if (planning.length >= PLANS_IN_FLIGHT) await takePlanned();
       }
+      while (planning.length > 0) await takePlanned();
       if (buffer.length > 0 || !reachedEnd) await flush(null);
     } catch (err) {
-      // Never leave a write running behind a failed read.
-      await Promise.allSettled(writing.map((w) => w.done));
+      // Never leave a write or a plan running behind a failed read.
+      await Promise.allSettled([...writing.map((w) => w.done), ...planning.map((p) => p.plan)]);
       throw err;
     }
     for (const w of writing) await w.done;
