@@ -29,6 +29,8 @@ export interface ChildReport {
   cpuMs: number;
   /** Epoch ms when the run started (context loading included), to place Brevo's request log on the run's timeline. */
   startedAtMs: number;
+  /** When organizations, deals and leads were all stored (ms after the start), in a backfill. */
+  entitiesStoredMs: number | null;
   result: unknown;
 }
 
@@ -82,6 +84,7 @@ async function runChild(job: ChildJob): Promise<void> {
   const { pipedriveOrganizationSchema } = await import('../lib/sync');
 
   const started = performance.now();
+  const marks: { entitiesStored?: number } = {};
   const startedAtMs = Date.now();
   const cpuStart = process.cpuUsage();
   const ctx = await loadCompanyContext(job.companyId);
@@ -89,7 +92,13 @@ async function runChild(job: ChildJob): Promise<void> {
   let result: unknown;
   if (job.op === 'backfill') {
     const run = await prisma().syncRun.create({ data: { companyId: job.companyId, kind: 'backfill' } });
-    await runBackfill(ctx, run.id, job.flushAt ? { flushAt: job.flushAt } : {});
+    await runBackfill(ctx, run.id, {
+      ...(job.flushAt ? { flushAt: job.flushAt } : {}),
+      afterCheckpoint: (cp) => {
+        const e = cp.entities;
+        if (e && e.organization.done && e.deal.done && e.lead.done) marks.entitiesStored ??= performance.now() - started;
+      },
+    });
     const done = await prisma().syncRun.findUniqueOrThrow({ where: { id: run.id } });
     result = { status: done.status, progress: done.progress, recordsDone: done.recordsDone, recordsSkipped: done.recordsSkipped, recordsFailed: done.recordsFailed };
   } else if (job.op === 'incremental') {
@@ -108,7 +117,7 @@ async function runChild(job: ChildJob): Promise<void> {
   const cpu = process.cpuUsage(cpuStart);
   clearInterval(sampler);
   peakHeap = Math.max(peakHeap, process.memoryUsage().heapUsed);
-  const report: ChildReport = { op: job.op, wallMs, contextMs, pipedrive: counts.pipedrive, brevo: counts.brevo, peakRssBytes: process.resourceUsage().maxRSS * 1024, peakHeapBytes: peakHeap, cpuMs: (cpu.user + cpu.system) / 1000, startedAtMs, result };
+  const report: ChildReport = { op: job.op, wallMs, contextMs, pipedrive: counts.pipedrive, brevo: counts.brevo, peakRssBytes: process.resourceUsage().maxRSS * 1024, peakHeapBytes: peakHeap, cpuMs: (cpu.user + cpu.system) / 1000, startedAtMs, entitiesStoredMs: marks.entitiesStored ?? null, result };
   await disconnectPrisma();
   await pgPool().end();
   process.send?.(report);

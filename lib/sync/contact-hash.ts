@@ -8,14 +8,28 @@ export interface HashableContact {
   lists: readonly number[];
 }
 
-/** JSON with object keys sorted, so two equal values always serialize to the same text. */
+/**
+ * JSON with object keys sorted, so two equal values always serialize to the same text. Built
+ * with plain loops: it runs for every contact of a backfill, and the entries/filter/map/join
+ * version was a tenth of the planning's CPU. (Default sort order is the `<` order of strings.)
+ */
 export function canonicalJson(value: unknown): string {
   if (value === null || typeof value !== 'object') return JSON.stringify(value) ?? 'null';
-  if (Array.isArray(value)) return `[${value.map(canonicalJson).join(',')}]`;
-  const entries = Object.entries(value as Record<string, unknown>)
-    .filter(([, item]) => item !== undefined)
-    .sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0));
-  return `{${entries.map(([key, item]) => `${JSON.stringify(key)}:${canonicalJson(item)}`).join(',')}}`;
+  if (Array.isArray(value)) {
+    let out = '[';
+    for (let i = 0; i < value.length; i++) out += (i === 0 ? '' : ',') + canonicalJson(value[i]);
+    return `${out}]`;
+  }
+  const object = value as Record<string, unknown>;
+  let out = '{';
+  let first = true;
+  for (const key of Object.keys(object).sort()) {
+    const item = object[key];
+    if (item === undefined) continue;
+    out += `${first ? '' : ','}${JSON.stringify(key)}:${canonicalJson(item)}`;
+    first = false;
+  }
+  return `${out}}`;
 }
 
 /**
@@ -26,9 +40,11 @@ export function canonicalJson(value: unknown): string {
  * choice values are order-insensitive in Brevo and are sorted here for the same reason.
  */
 export function contactHash(contact: HashableContact): string {
-  const attributes = Object.fromEntries(
-    Object.entries(contact.attributes).map(([name, value]) => [name, Array.isArray(value) ? [...value].sort() : value]),
-  );
+  const attributes: Record<string, unknown> = {};
+  for (const name of Object.keys(contact.attributes)) {
+    const value = contact.attributes[name];
+    attributes[name] = Array.isArray(value) ? [...(value as unknown[])].sort() : value;
+  }
   const payload = canonicalJson({
     v: 1,
     email: contact.email,
