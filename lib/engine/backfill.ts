@@ -240,7 +240,6 @@ export async function runBackfill(ctx: CompanyContext, runId: string, opts: Back
   const writing: { done: Promise<void>; claims: Map<string, number>; settled: boolean }[] = [];
   let lastSave: Promise<void> = Promise.resolve();
   const flush = async (nextCursor: string | null) => {
-    while (writing.length >= WRITES_IN_FLIGHT) await writing.shift()!.done;
     const planned = buffer;
     if (planned.length > 0) flushes++;
     const flushNumber = flushes;
@@ -278,6 +277,10 @@ export async function runBackfill(ctx: CompanyContext, runId: string, opts: Back
     entry.done.catch(() => undefined);
     lastSave = entry.done;
     writing.push(entry);
+    // The buffer's write starts at once, so that Brevo works on its import while the older ones
+    // finish; planning the next buffer waits until no more than WRITES_IN_FLIGHT are left
+    // (holding this buffer's contacts while it waited cost the same memory, and Brevo a pause).
+    while (writing.length > WRITES_IN_FLIGHT) await writing.shift()!.done;
   };
   // Read from the checkpoint: a run resumed a day later replays the same days.
   const replayWindow = historyReplayWindow(ctx.config.replayHistoryDays, new Date(cp.startedAt), ctx.eventsSince);
