@@ -68,13 +68,6 @@ const WRITES_IN_FLIGHT = 2;
 /** Pages of persons planned at once (see the persons loop). */
 const PLANS_IN_FLIGHT = 2;
 
-/**
- * The first buffer of a run is this small, and each next one twice the size, up to `flushAt`:
- * Brevo idles until the first buffer is planned, and a small one is planned in a fraction of the
- * time of a full one; by the time buffers are full size, planning is ahead of Brevo's pace. The
- * price is a few more calls (each buffer is one import, and its lists' remainders).
- */
-const FIRST_FLUSH_AT = 1_000;
 
 /**
  * Keeps the next page's request in flight while the current page is stored and planned, so the
@@ -230,7 +223,6 @@ export async function runBackfill(ctx: CompanyContext, runId: string, opts: Back
   // in order, to the page after the last buffer written, and only once that buffer is written.
   const flushAt = opts.flushAt ?? 7_000;
   let flushes = 0;
-  const flushThreshold = () => Math.min(flushAt, FIRST_FLUSH_AT * 2 ** flushes);
   let buffer: PlannedWrite[] = [];
   // Counts of the buffered pages: added to the progress with their checkpoint, so a resumed run
   // that plans those pages again does not count them twice.
@@ -306,7 +298,7 @@ export async function runBackfill(ctx: CompanyContext, runId: string, opts: Back
       reachedEnd = !entry.nextCursor;
       // Nothing buffered or being written: the checkpoint can move at once (an unchanged company resumes where it was).
       const idle = buffer.length === 0 && writing.every((w) => w.settled);
-      if (buffer.length >= flushThreshold() || !entry.nextCursor || idle) await flush(entry.nextCursor);
+      if (buffer.length >= flushAt || !entry.nextCursor || idle) await flush(entry.nextCursor);
     };
     try {
       for await (const page of readAhead(ctx.pipedrive.personPages({ cursor: cp.cursor ?? undefined, limit: opts.pageSize ?? 500 }))) {
