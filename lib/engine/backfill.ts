@@ -217,10 +217,10 @@ export async function runBackfill(ctx: CompanyContext, runId: string, opts: Back
 
   // Persons: each page is planned as it is read (skips and unchanged contacts are settled then,
   // and the page's persons let go); the contacts to write are buffered up to `flushAt` and
-  // written. Two buffers are written at once, so that one's import is processed by Brevo while
-  // the other's lists are sent and the contacts budget does not idle, and a third is planned
-  // meanwhile (so at most three buffers are held). The checkpoint still moves
-  // in order, to the page after the last buffer written, and only once that buffer is written.
+  // written. A full buffer's write starts at once; planning goes on while at most two older
+  // writes are unfinished, so Brevo processes one buffer's import while the others' lists are
+  // sent and the contacts budget does not idle (at most three buffers are held). The checkpoint
+  // still moves in order, to the page after the last buffer written, and only once that buffer is written.
   const flushAt = opts.flushAt ?? 7_000;
   let flushes = 0;
   let buffer: PlannedWrite[] = [];
