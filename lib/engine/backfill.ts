@@ -146,11 +146,18 @@ export async function runBackfill(ctx: CompanyContext, runId: string, opts: Back
   if (!entities.organization.done || !entities.deal.done || !entities.lead.done) {
     let saving: Promise<void> = Promise.resolve();
     let stopped = false;
-    // Saves one after the other, each with every reader's latest cursor.
+    // Saves one after the other, each with every reader's latest cursor (a reader moves its
+    // cursor only once its page is stored). While one is being saved, the pages stored meanwhile
+    // share the next save instead of queueing one each: three readers outran a save per page.
+    let queued = false;
     const saveEntities = () => {
-      const allDone = entities.organization.done && entities.deal.done && entities.lead.done;
-      const next: Checkpoint = { ...cp, phase: allDone ? 'person' : 'organization', cursor: null, entities: structuredClone(entities) };
-      saving = saving.then(() => save(next));
+      if (queued) return saving;
+      queued = true;
+      saving = saving.then(() => {
+        queued = false;
+        const allDone = entities.organization.done && entities.deal.done && entities.lead.done;
+        return save({ ...cp, phase: allDone ? 'person' : 'organization', cursor: null, entities: structuredClone(entities) });
+      });
       return saving;
     };
     const readPages = async (object: 'organization' | 'deal', pages: (cursor: string | undefined) => AsyncIterable<{ items: unknown[]; nextCursor: string | null }>, stateOf: (item: unknown) => { row: EntityState } | null) => {
