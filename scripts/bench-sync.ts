@@ -38,17 +38,16 @@ const ratio = (a: number, b: number) => (b === 0 ? 'n/a' : `${(a / b).toFixed(3)
 const pct = (a: number, b: number) => (b === 0 ? 'n/a' : `${((a / b) * 100).toFixed(1)} %`);
 const pages = (records: number) => Math.max(1, Math.ceil(records / 500));
 
-/** The heap limit `npm run worker` starts worker processes with, so the benchmark measures the same process. */
-function workerHeapMb(): number | undefined {
+/** The V8 memory flags `npm run worker` starts worker processes with, so the benchmark measures the same process. */
+function workerMemoryFlags(): string[] {
   const pkg = JSON.parse(readFileSync(new URL('../package.json', import.meta.url), 'utf8')) as { scripts?: Record<string, string> };
-  const m = /--max-old-space-size=(\d+)/.exec(pkg.scripts?.worker ?? '');
-  return m ? Number(m[1]) : undefined;
+  return (pkg.scripts?.worker ?? '').split(/\s+/).filter((f) => /^--max-(old|semi)-space-size=\d+$/.test(f));
 }
 
-function runInChild(job: ChildJob, profileDir?: string, heapMb?: number): Promise<ChildReport> {
+function runInChild(job: ChildJob, profileDir: string | undefined, memoryFlags: readonly string[]): Promise<ChildReport> {
   return new Promise((resolve, reject) => {
     // Plain node on the bundle, as `npm run worker` runs (built by main() before the first run).
-    const execArgv = ['--conditions=react-server', '--enable-source-maps', ...(profileDir ? ['--cpu-prof', `--cpu-prof-dir=${profileDir}`] : []), ...(heapMb ? [`--max-old-space-size=${heapMb}`] : [])];
+    const execArgv = ['--conditions=react-server', '--enable-source-maps', ...(profileDir ? ['--cpu-prof', `--cpu-prof-dir=${profileDir}`] : []), ...memoryFlags];
     const child = fork(fileURLToPath(new URL('../.worker/bench-sync-child.mjs', import.meta.url)), [], { env: { ...process.env, BENCH_CHILD: JSON.stringify(job) }, execArgv });
     let report: ChildReport | undefined;
     child.on('message', (m) => (report = m as ChildReport));
@@ -105,10 +104,10 @@ async function main(): Promise<void> {
       { name: 'Partners', stages: ['Introduced', 'Evaluating', 'Contract sent'] },
     ],
   };
-  const heapMb = values['child-heap-mb'] ? Number(values['child-heap-mb']) : workerHeapMb();
+  const memoryFlags = values['child-heap-mb'] ? [`--max-old-space-size=${Number(values['child-heap-mb'])}`] : workerMemoryFlags();
   const [load1, load5] = os.loadavg();
   console.log(`machine: ${os.cpus().length} cores (${os.cpus()[0]?.model ?? '?'}), load average ${load1?.toFixed(2)} / ${load5?.toFixed(2)} (1 / 5 min) at start; node ${process.version}`);
-  console.log(`sync process: V8 old space ${heapMb ? `${heapMb} MB${values['child-heap-mb'] ? '' : ' (as npm run worker)'}` : 'Node default'}`);
+  console.log(`sync process: V8 flags ${memoryFlags.length ? `${memoryFlags.join(' ')}${values['child-heap-mb'] ? '' : ' (as npm run worker)'}` : 'none (Node defaults)'}`);
   console.log(`company: ${n(persons)} persons (10 % without email), ${n(shape.organizations)} organizations, ${n(shape.deals)} deals in 2 pipelines, ${n(shape.activities)} activities, ${n(shape.leads)} leads; rate limits ${limits}`);
 
   // A throwaway database, migrated, dropped at the end whatever happens.
@@ -160,7 +159,7 @@ async function main(): Promise<void> {
       const loadBefore = os.loadavg()[0] ?? 0;
       const sandboxCpu = process.cpuUsage();
       const pgBefore = postgresCpuMs();
-      const r = await runInChild(job, values.profile, heapMb);
+      const r = await runInChild(job, values.profile, memoryFlags);
       const log = brevo.control.requestLog(account.apiKey).slice(logStart);
       const sb = process.cpuUsage(sandboxCpu);
       const cpu = { sandboxesMs: (sb.user + sb.system) / 1000, postgresMs: postgresCpuMs() - pgBefore };
