@@ -58,9 +58,10 @@ test('backfill to 100 %, a refused record with its reason, retry, full resync, a
   // A full resync, confirmed, runs to the end.
   await page.getByLabel('Reason, code or Pipedrive id').fill('');
   await page.getByLabel('Severity').selectOption('all');
-  // Brevo holds the resync's import back with 429s for a few seconds, so the run is seen underway:
-  // Pipedrive's lists have no totals, yet the bars have estimated ones and the run an ETA.
-  await brevoFault(request, key, { kind: 'rate-limit-storm', pathPrefix: '/contacts/import', times: 4, resetSeconds: 3 });
+  // Brevo holds the resync's contact writes back with 429s for a few seconds (the contacts exist,
+  // so they go as batch updates, not an import), so the run is seen underway: Pipedrive's lists
+  // have no totals, yet the bars have estimated ones and the run an ETA.
+  await brevoFault(request, key, { kind: 'rate-limit-storm', method: 'POST', pathPrefix: '/contacts', times: 4, resetSeconds: 3 });
   await page.getByRole('button', { name: 'Full resync…' }).click();
   await expect(page.getByRole('alertdialog')).toContainText('Start a full resync?');
   await page.getByRole('alertdialog').getByRole('button', { name: 'Start full resync' }).click();
