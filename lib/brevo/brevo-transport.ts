@@ -50,13 +50,13 @@ export interface BrevoResponse<T> {
 }
 
 /**
- * The sliding window the transport paces a per-second family in. Its calls count until they are
- * answered (WindowPacer's `untilAnswered`), so however long a call takes to reach Brevo, no
- * aligned window receives more than the limit; the few milliseconds cover clock ticks. (A window
- * counted from starts needed a tenth more as margin, and still saw a 429 now and then on a busy
- * machine; a 429 costs a whole second.)
+ * The sliding window the transport paces a per-second family in, and how long after its start a
+ * call has surely reached Brevo (WindowPacer's `arrivalMarginMs`): a call counts from its answer
+ * when that comes sooner, so quick calls go at nearly the full limit, and slow ones (a big import)
+ * are counted as session 2's start-based window with a tenth of margin did (a 429 costs a second).
  */
-const PACED_WINDOW_MS = 1_010;
+const PACED_WINDOW_MS = 1_005;
+const PACED_ARRIVAL_MARGIN_MS = 95;
 
 const sleepReal = (ms: number) => new Promise<void>((r) => setTimeout(r, ms));
 
@@ -224,9 +224,9 @@ export class BrevoTransport {
     const key = `transport:${this.opts.budgetKey}:${family}:${policy.capacity}`;
     const perSecond = Math.max(1, Math.floor(policy.capacity));
     // A transport on its own clock (tests) paces on that clock, apart from the process's real one.
-    if (!this.opts.now && !this.opts.sleep) return sharedPacer(key, perSecond, { windowMs: PACED_WINDOW_MS, untilAnswered: true });
+    if (!this.opts.now && !this.opts.sleep) return sharedPacer(key, perSecond, { windowMs: PACED_WINDOW_MS, arrivalMarginMs: PACED_ARRIVAL_MARGIN_MS });
     let own = this.ownPacers.get(key);
-    if (!own) this.ownPacers.set(key, (own = new WindowPacer(perSecond, this.now, this.sleep, PACED_WINDOW_MS, true)));
+    if (!own) this.ownPacers.set(key, (own = new WindowPacer(perSecond, this.now, this.sleep, PACED_WINDOW_MS, PACED_ARRIVAL_MARGIN_MS)));
     return own;
   }
 

@@ -10,8 +10,7 @@ export const WINDOW_MS = 1000;
 
 /**
  * How long until one more start fits: 0 when fewer than `perSecond` calls are stamped within the
- * last window. A stamp is a call's start, or its answer (Infinity while it has none) for a pacer
- * that counts calls until they are answered; stamps are in the order the calls started.
+ * last window, else until the earliest of them leaves it. Stamps need not be in order.
  */
 export function nextSlotDelay(stamps: readonly number[], now: number, perSecond: number, windowMs = WINDOW_MS): number {
   const recent = stamps.filter((t) => t > now - windowMs).sort((a, b) => a - b);
@@ -24,17 +23,9 @@ export interface PacedCall {
   answered(): void;
 }
 
-/** Longer than any Brevo call may take (the transport gives up on one long before). */
-const LOST_CALL_MS = 10 * 60_000;
-
-interface Call {
-  stamp: number;
-  open: boolean;
-}
-
 export class WindowPacer {
-  private calls: Call[] = [];
-  private waiters: (() => void)[] = [];
+  /** When each call counts from (see `arrivalMarginMs`), in start order. */
+  private calls: { at: number }[] = [];
 
   constructor(
     private readonly perSecond: number,
@@ -42,19 +33,19 @@ export class WindowPacer {
     private readonly sleep: (ms: number) => Promise<void> = (ms) => new Promise((r) => setTimeout(r, ms)),
     private readonly windowMs: number = WINDOW_MS,
     /**
-     * Count each call until it is answered, and from its answer on: Brevo counted it somewhere
-     * between its start and its answer, so a call started a window after an earlier call's answer
-     * reaches Brevo a window after that one did, however long either took on the way. Without it
-     * a call counts from its start, and the window needs a margin for the way.
+     * With a margin, a call counts from when Brevo has surely counted it: its answer, or at the
+     * latest this long after its start (the way there). A quick answer, the usual case, then lets
+     * the next call go sooner than a margin taken on every call; a slow one (Brevo counts on
+     * arrival, long before it answers a big request) costs no more than the margin. Without it,
+     * a call counts from its start and the window must include the way.
      */
-    private readonly untilAnswered = false,
+    private readonly arrivalMarginMs = 0,
   ) {
     if (perSecond < 1) throw new Error('a pacer needs at least one start per second');
   }
 
   private prune(t: number): void {
-    // An open call older than any answer can take was lost by its caller: it no longer counts.
-    this.calls = this.calls.filter((c) => (c.open ? c.stamp > t - LOST_CALL_MS : c.stamp > t - this.windowMs));
+    this.calls = this.calls.filter((c) => c.at > t - this.windowMs);
   }
 
   /** True when no call is counted any more: forgetting the pacer loses nothing. */
@@ -75,29 +66,21 @@ export class WindowPacer {
       const t = this.now();
       this.prune(t);
       const wait = nextSlotDelay(
-        this.calls.map((c) => (c.open ? Infinity : c.stamp)),
+        this.calls.map((c) => c.at),
         t,
         this.perSecond,
         this.windowMs,
       );
       if (wait <= 0) {
-        const call: Call = { stamp: t, open: this.untilAnswered };
+        const call = { at: t + this.arrivalMarginMs };
         this.calls.push(call);
         return {
           answered: () => {
-            if (!call.open) return;
-            call.open = false;
-            call.stamp = this.now();
-            const woken = this.waiters;
-            this.waiters = [];
-            for (const w of woken) w();
+            call.at = Math.min(call.at, this.now());
           },
         };
       }
-      if (Number.isFinite(wait)) await this.sleep(Math.ceil(wait));
-      // The call to wait for is still out: its answer says when the window frees (a lost one
-      // stops counting after LOST_CALL_MS, so the wait is bounded).
-      else await Promise.race([new Promise<void>((resolve) => this.waiters.push(resolve)), this.sleep(LOST_CALL_MS)]);
+      await this.sleep(Math.ceil(wait));
     }
   }
 }
@@ -105,11 +88,11 @@ export class WindowPacer {
 const pacers = new Map<string, WindowPacer>();
 
 /** The process's pacer for one key (an account and family), created on first use; idle ones are swept. */
-export function sharedPacer(key: string, perSecond: number, opts: { windowMs?: number; untilAnswered?: boolean } = {}): WindowPacer {
+export function sharedPacer(key: string, perSecond: number, opts: { windowMs?: number; arrivalMarginMs?: number } = {}): WindowPacer {
   let pacer = pacers.get(key);
   if (!pacer) {
     if (pacers.size >= 1_000) for (const [k, p] of pacers) if (p.idle()) pacers.delete(k);
-    pacer = new WindowPacer(perSecond, undefined, undefined, opts.windowMs ?? WINDOW_MS, opts.untilAnswered ?? false);
+    pacer = new WindowPacer(perSecond, undefined, undefined, opts.windowMs ?? WINDOW_MS, opts.arrivalMarginMs ?? 0);
     pacers.set(key, pacer);
   }
   return pacer;
