@@ -191,7 +191,7 @@ function eventBody(e: BrevoEventInput) {
  */
 const importMsPerRow = new Map<string, number>();
 
-export function learnImportPace(accountKey: string, rows: number, elapsedMs: number, doneAtFirstRead: boolean): void {
+function learnImportPace(accountKey: string, rows: number, elapsedMs: number, doneAtFirstRead: boolean): void {
   const seen = elapsedMs / Math.max(1, rows);
   const previous = importMsPerRow.get(accountKey);
   importMsPerRow.set(accountKey, doneAtFirstRead && previous !== undefined ? Math.min(previous, seen) * 0.9 : seen);
