@@ -1,4 +1,4 @@
-import { createHash } from 'node:crypto';
+import { hash } from 'node:crypto';
 import type { Attributes } from './types';
 
 export interface HashableContact {
@@ -17,7 +17,7 @@ export function canonicalJson(value: unknown): string {
   if (value === null || typeof value !== 'object') return JSON.stringify(value) ?? 'null';
   if (Array.isArray(value)) {
     let out = '[';
-    for (let i = 0; i < value.length; i++) out += (i === 0 ? '' : ',') + canonicalJson(value[i]);
+    for (let i = 0; i < value.length; i++) out += (i === 0 ? '' : ',') + member(value[i]);
     return `${out}]`;
   }
   const object = value as Record<string, unknown>;
@@ -26,10 +26,29 @@ export function canonicalJson(value: unknown): string {
   for (const key of Object.keys(object).sort()) {
     const item = object[key];
     if (item === undefined) continue;
-    out += `${first ? '' : ','}${JSON.stringify(key)}:${canonicalJson(item)}`;
+    out += `${first ? '' : ','}${quotedKey(key)}:${member(item)}`;
     first = false;
   }
   return `${out}}`;
+}
+
+/** A member's text; primitives without a call of their own (most attribute values are). */
+function member(item: unknown): string {
+  return item === null || typeof item !== 'object' ? (JSON.stringify(item) ?? 'null') : canonicalJson(item);
+}
+
+/**
+ * Object keys as JSON text. The same few dozen attribute names come back for every contact, so
+ * their quoted form is kept; the cache stops growing at a bound (free-form keys would otherwise).
+ */
+const quotedKeys = new Map<string, string>();
+function quotedKey(key: string): string {
+  let quoted = quotedKeys.get(key);
+  if (quoted === undefined) {
+    quoted = JSON.stringify(key);
+    if (quotedKeys.size < 4_096) quotedKeys.set(key, quoted);
+  }
+  return quoted;
 }
 
 /**
@@ -52,5 +71,6 @@ export function contactHash(contact: HashableContact): string {
     attributes,
     lists: [...new Set(contact.lists)].sort((a, b) => a - b),
   });
-  return createHash('sha256').update(payload).digest('hex');
+  // The one-shot hash: a Hash object per contact cost three times as much CPU.
+  return hash('sha256', payload, 'hex');
 }

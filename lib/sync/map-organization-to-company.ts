@@ -1,5 +1,5 @@
 import { canonicalJson } from './contact-hash';
-import { createHash } from 'node:crypto';
+import { hash } from 'node:crypto';
 import type { SyncConfig } from './config';
 import { convertCustomFieldValue, type ConversionContext } from './convert-custom-field-value';
 import { formatOrganizationSource } from './mapping-source';
@@ -97,7 +97,7 @@ export function mapOrganizationToCompany(input: OrganizationCompanyInput): Compa
     orgId: org.id,
     name,
     attributes,
-    hash: createHash('sha256').update(canonicalJson({ v: 1, name, attributes })).digest('hex'),
+    hash: hash('sha256', canonicalJson({ v: 1, name, attributes }), 'hex'),
     warnings: warnings.map((warning) => ({ ...warning, entity: 'organization', entityId: org.id })),
   };
 }
