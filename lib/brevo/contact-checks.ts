@@ -1,4 +1,5 @@
 import { parsePhoneNumberFromString } from 'libphonenumber-js';
+import { isKnownValidE164 } from '../phone/validated-numbers';
 
 const EMAIL_RE = /^[^\s@]+@[^\s@]+\.[^\s@]+$/;
 
@@ -14,6 +15,7 @@ export function brevoPhone(raw: string): string | undefined {
   const compact = raw.replace(/[\s().-]/g, '');
   const digits = compact.startsWith('+') ? compact.slice(1) : compact.startsWith('00') ? compact.slice(2) : compact;
   if (!/^\d{6,15}$/.test(digits)) return undefined;
+  if (isKnownValidE164(`+${digits}`)) return digits;
   const parsed = parsePhoneNumberFromString(`+${digits}`);
   return parsed?.isValid() ? parsed.number.slice(1) : undefined;
 }

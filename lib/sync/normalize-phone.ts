@@ -1,4 +1,5 @@
 import { parsePhoneNumberFromString, type CountryCode } from 'libphonenumber-js/max';
+import { rememberValidE164 } from '../phone/validated-numbers';
 import type { ContactPoint, SyncWarning } from './types';
 
 export type NormalizedPhone = { ok: true; phone: string } | { ok: false; warning: SyncWarning };
@@ -22,7 +23,10 @@ export function normalizePhone(raw: string, defaultCountry: string | null, field
           text,
           defaultCountry === null ? undefined : { defaultCountry: defaultCountry as CountryCode },
         );
-  if (parsed?.isValid()) return { ok: true, phone: parsed.number };
+  if (parsed?.isValid()) {
+    rememberValidE164(parsed.number);
+    return { ok: true, phone: parsed.number };
+  }
   const hint =
     defaultCountry === null && parsed === undefined && !text.startsWith('+') && !text.startsWith('00')
       ? ' (it has no country code and no default phone country is configured)'
