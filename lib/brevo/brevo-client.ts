@@ -442,9 +442,9 @@ export class BrevoClient {
   /**
    * Polls GET /processes/{id} (the 100-per-hour family). An import is never done at once, so the
    * first read waits half a second (Brevo queues imports: none is done sooner), or, for an import of
-   * `rows` rows, as long as the account's last import says it takes (learnImportPace); the waits
-   * then double up to `pollIntervalMs`, so a short import is seen done soon after it is and a long
-   * one costs few reads of that small budget.
+   * `rows` rows, as long as the account's last import says it takes (learnImportPace); the next
+   * read is half a second later, and the waits then double up to `pollIntervalMs`, so a short
+   * import is seen done soon after it is and a long one costs few reads of that small budget.
    */
   async waitForProcess(processId: number, opts: { pollIntervalMs?: number; timeoutMs?: number; rows?: number } = {}): Promise<BrevoProcess> {
     const started = this.now();
@@ -461,8 +461,11 @@ export class BrevoClient {
         return p;
       }
       if (this.now() > deadline) throw new BrevoError('transient', `Brevo import ${processId} is still ${p.status}; it will be checked again later.`);
-      // A first read aimed by the pace and missed: from there, the usual doubling.
-      wait = reads === 1 && pace !== undefined ? Math.min(500, longest) : Math.min(longest, wait * 2);
+      // After a first read that found it running (aimed by the pace, or the half second of an
+      // account whose pace is not known yet), the next is half a second later and only then do
+      // the waits double: the first import of a backfill holds every list call behind it, and
+      // doubling at once kept them waiting a second longer than the import took.
+      wait = reads === 1 ? Math.min(500, longest) : Math.min(longest, wait * 2);
     }
   }
 
