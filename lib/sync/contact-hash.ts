@@ -32,6 +32,11 @@ export function canonicalJson(value: unknown): string {
   return `${out}}`;
 }
 
+/** SHA-256 (hex) of a value's canonical JSON: equal values hash the same whatever their key order. */
+export function contentHash(value: unknown): string {
+  return createHash('sha256').update(canonicalJson(value)).digest('hex');
+}
+
 /**
  * A stable fingerprint of what a contact write would leave in Brevo. The link record stores the
  * last one written; when the next plan yields the same hash the write is skipped, which keeps
@@ -45,12 +50,11 @@ export function contactHash(contact: HashableContact): string {
     const value = contact.attributes[name];
     attributes[name] = Array.isArray(value) ? [...(value as unknown[])].sort() : value;
   }
-  const payload = canonicalJson({
+  return contentHash({
     v: 1,
     email: contact.email,
     extId: contact.extId,
     attributes,
     lists: [...new Set(contact.lists)].sort((a, b) => a - b),
   });
-  return createHash('sha256').update(payload).digest('hex');
 }

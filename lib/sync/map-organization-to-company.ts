@@ -1,5 +1,4 @@
-import { canonicalJson } from './contact-hash';
-import { createHash } from 'node:crypto';
+import { contentHash } from './contact-hash';
 import type { SyncConfig } from './config';
 import { convertCustomFieldValue, type ConversionContext } from './convert-custom-field-value';
 import { formatOrganizationSource } from './mapping-source';
@@ -97,7 +96,7 @@ export function mapOrganizationToCompany(input: OrganizationCompanyInput): Compa
     orgId: org.id,
     name,
     attributes,
-    hash: createHash('sha256').update(canonicalJson({ v: 1, name, attributes })).digest('hex'),
+    hash: contentHash({ v: 1, name, attributes }),
     warnings: warnings.map((warning) => ({ ...warning, entity: 'organization', entityId: org.id })),
   };
 }
