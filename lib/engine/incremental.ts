@@ -8,44 +8,28 @@ import { activityOf, leadStateOf, organizationStateOf } from './entity-states';
 import { personsOfOrganizations, saveEntityStates, type EntityState } from './link-store';
 import { queueEvents, sendPendingEvents, type QueuedEvent } from './outbox';
 import { queueCompanies } from './companies-job';
+import { cursorAfterScan, scanCursorPage, startCursorScan, type CursorScan } from './incremental-cursor';
 import { companiesDue } from './sync-companies';
 import { syncPersons } from './sync-persons';
 
 /**
  * An incremental run: everything updated since each entity's cursor (`updated_since` is
- * inclusive, so records seen exactly at the cursor last time are skipped by id), then the
- * persons whose contacts those changes affect. Unchanged contacts cost no Brevo call (hash).
- * A reconcile run also re-reads all leads (the v1 leads list has no updated_since filter).
+ * inclusive, so records read exactly at the cursor's second last time are skipped when they are
+ * the same version: incremental-cursor.ts), then the persons whose contacts those changes affect.
+ * Unchanged contacts cost no Brevo call (hash). Leads have no cursor here: a reconcile run
+ * re-reads all leads (the v1 leads list has no updated_since filter in the spec we follow).
  */
 type CursorObject = 'organization' | 'deal' | 'activity' | 'person';
 
-interface Cursor {
-  since: Date;
-  ids: Set<string>;
-  max: Date;
-  idsAtMax: Set<string>;
-}
-
-async function loadCursor(companyId: string, object: CursorObject | 'lead'): Promise<Cursor | null> {
+async function loadCursor(companyId: string, object: CursorObject): Promise<CursorScan | null> {
   const c = await prisma().syncCursor.findUnique({ where: { companyId_object: { companyId, object } } });
   if (!c?.updatedSince) return null;
-  return { since: c.updatedSince, ids: new Set(c.idsAtCursor), max: c.updatedSince, idsAtMax: new Set(c.idsAtCursor) };
+  return startCursorScan({ updatedSince: c.updatedSince, idsAtCursor: c.idsAtCursor });
 }
 
-/** True when the record is new to this cursor; also moves the cursor's high-water mark. */
-function advance(cur: Cursor, id: string, updateTime: string | null | undefined): boolean {
-  if (!updateTime) return true;
-  const t = new Date(updateTime);
-  if (t.getTime() === cur.since.getTime() && cur.ids.has(id)) return false;
-  if (t > cur.max) {
-    cur.max = t;
-    cur.idsAtMax = new Set([id]);
-  } else if (t.getTime() === cur.max.getTime()) cur.idsAtMax.add(id);
-  return true;
-}
-
-async function saveCursor(companyId: string, object: CursorObject, cur: Cursor): Promise<void> {
-  await prisma().syncCursor.update({ where: { companyId_object: { companyId, object } }, data: { updatedSince: cur.max, idsAtCursor: [...cur.idsAtMax] } });
+async function saveCursor(companyId: string, object: CursorObject, scan: CursorScan): Promise<void> {
+  const next = cursorAfterScan(scan);
+  await prisma().syncCursor.update({ where: { companyId_object: { companyId, object } }, data: { updatedSince: next.updatedSince, idsAtCursor: [...next.idsAtCursor] } });
 }
 
 export interface IncrementalResult {
@@ -65,10 +49,12 @@ export async function runIncremental(ctx: CompanyContext, runId: string, opts: {
   const emailOf = async (personId: number) =>
     (await ctx.db.query<{ email: string | null }>(`SELECT email FROM record_links WHERE company_id = $1 AND object = 'person' AND pipedrive_id = $2`, [ctx.companyId, String(personId)])).rows[0]?.email ?? null;
 
-  const orgCur = await loadCursor(ctx.companyId, 'organization');
-  if (orgCur) {
+  const orgStart = await loadCursor(ctx.companyId, 'organization');
+  if (orgStart) {
+    let orgCur = orgStart;
     for await (const page of ctx.pipedrive.organizationPages({ updatedSince: orgCur.since, limit: 500 })) {
-      const changed = page.items.filter((o) => advance(orgCur, String(o.id), o.update_time));
+      const { changed, scan } = scanCursorPage(orgCur, page.items);
+      orgCur = scan;
       const parsed = changed.flatMap((o) => organizationStateOf(o) ?? []);
       // Their companies are only marked due here: Brevo's 100-per-hour company budget would hold
       // the run (and the persons and deals after it) for hours after a mass edit.
@@ -81,10 +67,12 @@ export async function runIncremental(ctx: CompanyContext, runId: string, opts: {
   // Also when nothing changed now: a company write left due earlier (a lost job) is picked up again.
   if (ctx.config.sync.organizations && (await companiesDue(ctx.db, ctx.companyId)) > 0) await queueCompanies(ctx.companyId);
 
-  const dealCur = await loadCursor(ctx.companyId, 'deal');
-  if (dealCur) {
+  const dealStart = await loadCursor(ctx.companyId, 'deal');
+  if (dealStart) {
+    let dealCur = dealStart;
     for await (const page of ctx.pipedrive.dealPages({ updatedSince: dealCur.since, limit: 500 })) {
-      const changed = page.items.filter((d) => advance(dealCur, String(d.id), d.update_time));
+      const { changed, scan } = scanCursorPage(dealCur, page.items);
+      dealCur = scan;
       const r = await applyDealChanges(ctx, changed, emailOf);
       r.affectedPersons.forEach((id) => affected.add(id));
       if (ctx.config.sync.deals) events.push(...r.events);
@@ -112,11 +100,13 @@ export async function runIncremental(ctx: CompanyContext, runId: string, opts: {
     result.changed.lead = rows.length;
   }
 
-  const actCur = await loadCursor(ctx.companyId, 'activity');
-  if (actCur) {
+  const actStart = await loadCursor(ctx.companyId, 'activity');
+  if (actStart) {
+    let actCur = actStart;
     for await (const page of ctx.pipedrive.activityPages({ updatedSince: actCur.since, limit: 500 })) {
-      for (const raw of page.items) {
-        if (!advance(actCur, String(raw.id), raw.update_time)) continue;
+      const { changed, scan } = scanCursorPage(actCur, page.items);
+      actCur = scan;
+      for (const raw of changed) {
         result.changed.activity++;
         const activity = activityOf(raw);
         // Only activities created since the last poll are "logged" (edits are not new events).
@@ -128,12 +118,14 @@ export async function runIncremental(ctx: CompanyContext, runId: string, opts: {
     await saveCursor(ctx.companyId, 'activity', actCur);
   }
 
-  const personCur = await loadCursor(ctx.companyId, 'person');
-  if (personCur) {
+  const personStart = await loadCursor(ctx.companyId, 'person');
+  if (personStart) {
+    let personCur = personStart;
     for await (const page of ctx.pipedrive.personPages({ updatedSince: personCur.since, limit: 500 })) {
+      const fresh = scanCursorPage(personCur, page.items);
+      personCur = fresh.scan;
       const changed: PipedrivePerson[] = [];
-      for (const p of page.items) {
-        if (!advance(personCur, String(p.id), p.update_time)) continue;
+      for (const p of fresh.changed) {
         const parsed = pipedrivePersonSchema.safeParse(p);
         if (parsed.success) changed.push(parsed.data);
         affected.delete(p.id);

@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { canonicalJson, contactHash } from './contact-hash';
+import { createHash } from 'node:crypto';
+import { canonicalJson, contactHash, contentHash } from './contact-hash';
 
 const contact = { email: 'ada@example.com', extId: 'pd_person_7', attributes: { FIRSTNAME: 'Ada', TAGS: ['b', 'a'] }, lists: [62, 60] };
 
@@ -64,5 +65,14 @@ describe('canonicalJson', () => {
   it('keeps the hash of a known contact', () => {
     // Pinned: a changed hash would rewrite every contact of every company once.
     expect(contactHash(contact)).toBe('f0e904f611ff1fb95e36f1fe2fc0d3ed3b30b35fc5f62152f14d21235428451e');
+  });
+});
+
+describe('contentHash', () => {
+  it('is the SHA-256 of the canonical JSON, whatever the key order', () => {
+    const value = { b: [1, { d: 2, c: 'x' }], a: null };
+    expect(contentHash(value)).toBe(createHash('sha256').update(canonicalJson(value)).digest('hex'));
+    expect(contentHash({ a: null, b: [1, { c: 'x', d: 2 }] })).toBe(contentHash(value));
+    expect(contentHash({ ...value, a: 0 })).not.toBe(contentHash(value));
   });
 });

@@ -52,6 +52,14 @@ function quotedKey(key: string): string {
 }
 
 /**
+ * SHA-256 (hex) of a value's canonical JSON: equal values hash the same whatever their key order.
+ * The one-shot hash: a Hash object per contact cost three times as much CPU.
+ */
+export function contentHash(value: unknown): string {
+  return hash('sha256', canonicalJson(value), 'hex');
+}
+
+/**
  * A stable fingerprint of what a contact write would leave in Brevo. The link record stores the
  * last one written; when the next plan yields the same hash the write is skipped, which keeps
  * re-syncs cheap and avoids echo loops. It covers the target state (the full list set), not the
@@ -64,13 +72,11 @@ export function contactHash(contact: HashableContact): string {
     const value = contact.attributes[name];
     attributes[name] = Array.isArray(value) ? [...(value as unknown[])].sort() : value;
   }
-  const payload = canonicalJson({
+  return contentHash({
     v: 1,
     email: contact.email,
     extId: contact.extId,
     attributes,
     lists: [...new Set(contact.lists)].sort((a, b) => a - b),
   });
-  // The one-shot hash: a Hash object per contact cost three times as much CPU.
-  return hash('sha256', payload, 'hex');
 }

@@ -46,7 +46,7 @@ export { detectDealTransition, dealWebhookDataSchema, type DealTransition, type 
 export { buildDealStageChangedEvent, DEFAULT_DEAL_STAGE_CHANGED_EVENT } from './build-deal-stage-changed-event';
 export { buildActivityLoggedEvent, DEFAULT_ACTIVITY_LOGGED_EVENT } from './build-activity-logged-event';
 export { fitEventProperties } from './fit-event-properties';
-export { contactHash } from './contact-hash';
+export { contactHash, contentHash } from './contact-hash';
 export { diffContacts, type ContactDiff, type CurrentContact } from './diff-contacts';
 export { planContactSync, type ContactLink, type ContactSyncInput, type ContactSyncPlan } from './plan-contact-sync';
 export { planPersonRemoval, type PersonRemovalInput } from './plan-person-removal';

@@ -1,5 +1,4 @@
-import { canonicalJson } from './contact-hash';
-import { hash } from 'node:crypto';
+import { contentHash } from './contact-hash';
 import type { SyncConfig } from './config';
 import { convertCustomFieldValue, type ConversionContext } from './convert-custom-field-value';
 import { formatOrganizationSource } from './mapping-source';
@@ -97,7 +96,7 @@ export function mapOrganizationToCompany(input: OrganizationCompanyInput): Compa
     orgId: org.id,
     name,
     attributes,
-    hash: hash('sha256', canonicalJson({ v: 1, name, attributes }), 'hex'),
+    hash: contentHash({ v: 1, name, attributes }),
     warnings: warnings.map((warning) => ({ ...warning, entity: 'organization', entityId: org.id })),
   };
 }
