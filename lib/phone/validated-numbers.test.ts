@@ -1,3 +1,4 @@
+import { parsePhoneNumberFromString } from 'libphonenumber-js/max';
 import { describe, expect, it } from 'vitest';
 import { brevoPhone } from '../brevo/contact-checks';
 import { normalizePhone } from '../sync/normalize-phone';
@@ -14,6 +15,10 @@ describe('validated numbers', () => {
       // The same number in other spellings is not in the set, so it is parsed: the answers must agree.
       expect(brevoPhone(e164)).toBe(brevoPhone(`00${e164.slice(1)}`));
       expect(brevoPhone(e164)).toBe(e164.slice(1));
+      // The planner's second check of a mapped SMS number answers from the set: as a parse would.
+      expect(normalizePhone(e164, 'FR')).toEqual({ ok: true, phone: e164 });
+      const fresh = parsePhoneNumberFromString(e164, { defaultCountry: 'FR' });
+      expect(fresh?.isValid() && fresh.number).toBe(e164);
     }
   });
 

@@ -1,5 +1,5 @@
 import { parsePhoneNumberFromString, type CountryCode } from 'libphonenumber-js/max';
-import { rememberValidE164 } from '../phone/validated-numbers';
+import { isKnownValidE164, rememberValidE164 } from '../phone/validated-numbers';
 import type { ContactPoint, SyncWarning } from './types';
 
 export type NormalizedPhone = { ok: true; phone: string } | { ok: false; warning: SyncWarning };
@@ -16,6 +16,9 @@ export type NormalizedPhone = { ok: true; phone: string } | { ok: false; warning
  */
 export function normalizePhone(raw: string, defaultCountry: string | null, field = 'phone'): NormalizedPhone {
   const text = raw.trim();
+  // A number this process already validated, in its E.164 form: the SMS attribute of a mapped
+  // phone comes back here for the same check, and parsing is the costliest step of a contact.
+  if (isKnownValidE164(text)) return { ok: true, phone: text };
   const parsed =
     text === ''
       ? undefined
