@@ -79,10 +79,12 @@ async function runChild(job: ChildJob): Promise<void> {
   const { runBackfill } = await import('../lib/engine/backfill');
   const { runIncremental } = await import('../lib/engine/incremental');
   const { syncOrganizations } = await import('../lib/engine/sync-organizations');
-  const { prisma, disconnectPrisma } = await import('../lib/db/prisma');
+  const { prisma, disconnectPrisma, warmPrisma } = await import('../lib/db/prisma');
   const { pgPool } = await import('../lib/db/pool');
   const { pipedriveOrganizationSchema } = await import('../lib/sync');
 
+  // As `npm run worker` does at boot (lib/jobs/runtime.ts): the clock covers the job, not Prisma's start.
+  await warmPrisma();
   const started = performance.now();
   const marks: { entitiesStored?: number } = {};
   const startedAtMs = Date.now();

@@ -22,3 +22,13 @@ export async function disconnectPrisma(): Promise<void> {
   globalForPrisma.pipebridgePrisma = undefined;
   await client?.$disconnect();
 }
+
+/**
+ * Loads Prisma's query compiler and opens a connection now, at process start: the first query of
+ * a process paid about 400 ms for both, which otherwise lands on whichever job comes first (a
+ * backfill's first page, a webhook's latency). A failure here is a boot failure: better than a
+ * worker that looks healthy and fails its first job.
+ */
+export async function warmPrisma(): Promise<void> {
+  await prisma().company.findFirst({ select: { id: true } });
+}

@@ -14,6 +14,8 @@ export function concurrencyOf(job: Pick<JobDefinition, 'maxConcurrencyPerProcess
  * plus the recurring schedules. Used by `npm run worker` and by the demo/dev launcher.
  */
 export async function startWorkers(): Promise<JobQueue> {
+  const { warmPrisma } = await import('../db/prisma');
+  await warmPrisma();
   const queue = await new JobQueue(requireDatabaseUrl()).start();
   const concurrency = env().PIPEBRIDGE_WORKER_CONCURRENCY;
   for (const job of allJobs) await queue.work(job, { concurrency: concurrencyOf(job, concurrency) });
