@@ -170,8 +170,13 @@ export async function runBackfill(ctx: CompanyContext, runId: string, opts: Back
       // cursor moves past a page only once it and every page before it are stored. One store at a
       // time, the deals were bound by PostgreSQL's round trips (50 ms a page) with a core idle.
       let lastInOrder: Promise<void> = Promise.resolve();
-      const saves: Promise<void>[] = [];
+      const storing: Promise<void>[] = [];
+      // Saves are chained (saveEntities): a failed one fails every later one, so the last is
+      // enough to await; the first failure also stops the read at its next page.
+      let lastSave: Promise<void> = Promise.resolve();
+      let failedSave: { err: unknown } | undefined;
       for await (const page of readAhead(pages(e.cursor ?? undefined))) {
+        if (failedSave) throw failedSave.err;
         if (stopped) break;
         stats.pipedriveRequests++;
         const parsed = page.items.flatMap((x) => stateOf(x) ?? []);
@@ -187,13 +192,18 @@ export async function runBackfill(ctx: CompanyContext, runId: string, opts: Back
           spanPage(spans[object], page.items);
           estimate(object, e.done);
         })();
-        const saved = lastInOrder.then(saveEntities);
         // Awaited below, in order; until then a failure must not count as unhandled.
-        saved.catch(() => undefined);
-        saves.push(saved);
-        while (saves.length >= STORES_IN_FLIGHT) await saves.shift();
+        lastInOrder.catch(() => undefined);
+        storing.push(lastInOrder);
+        // The checkpoint follows on its own: the next page waits for stores, not for saves.
+        lastSave = lastInOrder.then(saveEntities);
+        lastSave.catch((err: unknown) => {
+          failedSave ??= { err };
+        });
+        while (storing.length >= STORES_IN_FLIGHT) await storing.shift();
       }
-      for (const saved of saves) await saved;
+      for (const done of storing) await done;
+      await lastSave;
       if (stopped) return;
       if (!e.done) {
         e.done = true;
