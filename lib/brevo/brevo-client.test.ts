@@ -357,7 +357,8 @@ describe('import status reads', () => {
     const readsAt: number[] = [];
     const fetchStub: typeof fetch = (input, init) => {
       const url = new URL(typeof input === 'string' ? input : input instanceof URL ? input.href : input.url);
-      if (init?.method === 'POST') return Promise.resolve(new Response(JSON.stringify({ processId: 7 }), { status: 202, headers: { 'content-type': 'application/json' } }));
+      if (init?.method === 'POST' && url.pathname.endsWith('/contacts/import')) return Promise.resolve(new Response(JSON.stringify({ processId: 7 }), { status: 202, headers: { 'content-type': 'application/json' } }));
+      expect(url.pathname).toMatch(/\/processes\/7$/);
       readsAt.push(now);
       // Done 0.8 s after it was sent: the list calls behind it wait for the read that sees it.
       const status = readsAt.length >= 2 ? 'completed' : 'in_process';
