@@ -31,6 +31,8 @@ export interface ChildReport {
   startedAtMs: number;
   /** When organizations, deals and leads were all stored (ms after the start), in a backfill. */
   entitiesStoredMs: number | null;
+  /** When each of organizations, deals and leads was stored (its checkpoint saved). */
+  entityStoredMs: Partial<Record<'organization' | 'deal' | 'lead', number>>;
   result: unknown;
 }
 
@@ -86,7 +88,7 @@ async function runChild(job: ChildJob): Promise<void> {
   // As `npm run worker` does at boot (lib/jobs/runtime.ts): the clock covers the job, not Prisma's start.
   await warmPrisma();
   const started = performance.now();
-  const marks: { entitiesStored?: number } = {};
+  const marks: { entitiesStored?: number; each: Partial<Record<'organization' | 'deal' | 'lead', number>> } = { each: {} };
   const startedAtMs = Date.now();
   const cpuStart = process.cpuUsage();
   const ctx = await loadCompanyContext(job.companyId);
@@ -98,6 +100,7 @@ async function runChild(job: ChildJob): Promise<void> {
       ...(job.flushAt ? { flushAt: job.flushAt } : {}),
       afterCheckpoint: (cp) => {
         const e = cp.entities;
+        for (const object of ['organization', 'deal', 'lead'] as const) if (e?.[object].done) marks.each[object] ??= performance.now() - started;
         if (e && e.organization.done && e.deal.done && e.lead.done) marks.entitiesStored ??= performance.now() - started;
       },
     });
@@ -119,7 +122,7 @@ async function runChild(job: ChildJob): Promise<void> {
   const cpu = process.cpuUsage(cpuStart);
   clearInterval(sampler);
   peakHeap = Math.max(peakHeap, process.memoryUsage().heapUsed);
-  const report: ChildReport = { op: job.op, wallMs, contextMs, pipedrive: counts.pipedrive, brevo: counts.brevo, peakRssBytes: process.resourceUsage().maxRSS * 1024, peakHeapBytes: peakHeap, cpuMs: (cpu.user + cpu.system) / 1000, startedAtMs, entitiesStoredMs: marks.entitiesStored ?? null, result };
+  const report: ChildReport = { op: job.op, wallMs, contextMs, pipedrive: counts.pipedrive, brevo: counts.brevo, peakRssBytes: process.resourceUsage().maxRSS * 1024, peakHeapBytes: peakHeap, cpuMs: (cpu.user + cpu.system) / 1000, startedAtMs, entitiesStoredMs: marks.entitiesStored ?? null, entityStoredMs: marks.each, result };
   await disconnectPrisma();
   await pgPool().end();
   process.send?.(report);

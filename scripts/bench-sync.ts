@@ -240,7 +240,7 @@ async function main(): Promise<void> {
       const bound = Math.max(pdBound, brevoContactsBound, otherBound);
       console.log(`  lower bound under real limits: ${bound.toFixed(1)} s = max(Pipedrive ${pdBound.toFixed(1)} s [(${pdMin} − ${pdPlanPer2s}) requests at 80/s], Brevo contacts ${brevoContactsBound} s [${contactsMin} requests at 10/s, the first second free], Brevo other ${otherBound} s [${imports} status reads, 100/h])`);
       console.log(`  wall time / lower bound = ${ratio(first.r.wallMs / 1000, bound)} (target ≤ 1.3×)`);
-      console.log(`  timeline: organizations, deals and leads stored at ${first.r.entitiesStoredMs === null ? '-' : (first.r.entitiesStoredMs / 1000).toFixed(1)} s; ${timeline(first.log, first.r.startedAtMs, contactsPerS)}`);
+      console.log(`  timeline: organizations, deals and leads stored at ${first.r.entitiesStoredMs === null ? '-' : (first.r.entitiesStoredMs / 1000).toFixed(1)} s (${Object.entries(first.r.entityStoredMs).map(([k, v]) => `${k}s ${(v / 1000).toFixed(1)} s`).join(', ')}); ${timeline(first.log, first.r.startedAtMs, contactsPerS)}`);
     }
 
     if (!values['skip-verify']) {
