@@ -369,8 +369,12 @@ export async function runBackfill(ctx: CompanyContext, runId: string, opts: Back
     log.info({ companyId: ctx.companyId, runId, since: replayWindow.since, until: replayWindow.until, ...replayed }, 'history replayed');
   }
 
-  // From now on, incremental runs pick up what changed since the backfill started.
-  const since = new Date(cp.startedAt);
+  // From now on, incremental runs pick up what changed since the backfill started, from the
+  // start of that second: update_time has whole seconds, so a cursor with milliseconds sits above
+  // the records of its own second. Each run then read them again and, never reaching the cursor's
+  // time, never moved it (an organization edited there was marked due in every run). Events are
+  // unaffected: they are gated by the time the company connected (ctx.eventsSince).
+  const since = new Date(Math.floor(Date.parse(cp.startedAt) / 1000) * 1000);
   for (const object of ['person', 'organization', 'deal', 'activity', 'lead'] as const) {
     await db.syncCursor.upsert({
       where: { companyId_object: { companyId: ctx.companyId, object } },

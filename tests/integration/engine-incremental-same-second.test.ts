@@ -156,4 +156,25 @@ describe('incremental runs and edits within the cursor second', () => {
     expect((await incremental()).changed.person).toBe(0);
     expect(diffBrevo(world, expectedContacts(world))).toEqual([]);
   });
+
+  // Last: it moves every cursor a few seconds ahead of the sandbox's clock.
+  it('a record edited in the second a backfill started, after it started, is processed by one incremental run, not by each', async () => {
+    const c = company();
+    const orgId = [...c.organizations.values()].find((o) => !o.is_deleted)!.id;
+    // A backfill whose clock started half a second into a second (as one does, 999 times in 1000).
+    const second = Math.ceil((world.pipedrive.control.clock.now() + 5_000) / 1000) * 1000;
+    const startedAt = new Date(second + 500).toISOString();
+    const run = await e.prisma.prisma().syncRun.create({ data: { companyId: world.companyId, kind: 'backfill', checkpoint: { phase: 'organization', cursor: null, startedAt } } });
+    await e.backfill.runBackfill(await e.ctx.loadCompanyContext(world.companyId), run.id, { importThreshold: 10, importPollMs: 20 });
+    const cursor = await e.prisma.prisma().syncCursor.findUniqueOrThrow({ where: { companyId_object: { companyId: world.companyId, object: 'organization' } } });
+    expect(cursor.updatedSince.getTime()).toBe(second);
+    // Edited after the backfill's start, within its second: update_time shows only the second.
+    c.asOf(second + 600, () => c.updateOrganization(orgId, (o) => (o.name = 'Same Second Co'), { userId: c.adminUserId, source: 'app' }));
+    expect(c.organizations.get(orgId)!.update_time).toBe(second + 600);
+    expect((await incremental()).changed.organization).toBe(1);
+    // Before, the cursor kept the backfill's milliseconds: each run read the record again (above
+    // the second it shows, below the cursor), never moved, and marked its company due again.
+    expect((await incremental()).changed.organization).toBe(0);
+    expect(diffBrevo(world, expectedContacts(world))).toEqual([]);
+  });
 });
