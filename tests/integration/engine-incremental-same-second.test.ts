@@ -167,7 +167,7 @@ describe('incremental runs and edits within the cursor second', () => {
     const run = await e.prisma.prisma().syncRun.create({ data: { companyId: world.companyId, kind: 'backfill', checkpoint: { phase: 'organization', cursor: null, startedAt } } });
     await e.backfill.runBackfill(await e.ctx.loadCompanyContext(world.companyId), run.id, { importThreshold: 10, importPollMs: 20 });
     const cursor = await e.prisma.prisma().syncCursor.findUniqueOrThrow({ where: { companyId_object: { companyId: world.companyId, object: 'organization' } } });
-    expect(cursor.updatedSince.getTime()).toBe(second);
+    expect(cursor.updatedSince?.getTime()).toBe(second);
     // Edited after the backfill's start, within its second: update_time shows only the second.
     c.asOf(second + 600, () => c.updateOrganization(orgId, (o) => (o.name = 'Same Second Co'), { userId: c.adminUserId, source: 'app' }));
     expect(c.organizations.get(orgId)!.update_time).toBe(second + 600);
