@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { estimateTotal } from './backfill-estimate';
+import { estimateStreamsTotal, estimateTotal } from './backfill-estimate';
 
 describe('estimateTotal', () => {
   it('is what was processed once the entity is read to its end', () => {
@@ -29,5 +29,26 @@ describe('estimateTotal', () => {
   it('counts a resumed run from the first id of the whole read', () => {
     // A resume that read ids 1..600 before the crash and 601..900 after: density over 1..900.
     expect(estimateTotal(450, { firstId: 1, lastId: 900, maxId: 1800 }, false)).toBe(900);
+  });
+});
+
+describe('estimateStreamsTotal', () => {
+  const stream = (read: number, firstId: number | null, lastId: number | null, done = false) => ({ read, done, firstId, lastId });
+
+  it('is the id range until every stream has read a page', () => {
+    expect(estimateStreamsTotal([stream(0, null, null), stream(0, null, null), stream(0, null, null)], 9000)).toBe(9000);
+    expect(estimateStreamsTotal([stream(100, 1, 300), stream(0, null, null)], 9000)).toBe(9000);
+    expect(estimateStreamsTotal([stream(0, null, null)], null)).toBeNull();
+  });
+
+  it('adds the streams: each scales its own ids still to come by its own density', () => {
+    // Open deals: 1,000 of ids 1..3000 (a third), 6,000 ids to come → 2,000 more. Won deals:
+    // 1,500 of ids 1001..4000 (half), 5,000 ids to come → 2,500 more.
+    expect(estimateStreamsTotal([stream(1000, 1, 3000), stream(1500, 1001, 4000)], 9000)).toBe(3000 + 4000);
+  });
+
+  it('counts a finished stream exactly', () => {
+    expect(estimateStreamsTotal([stream(1234, 5, 8000, true), stream(500, 1, 1000)], 2000)).toBe(1234 + 1000);
+    expect(estimateStreamsTotal([stream(7, 1, 7, true), stream(0, null, null, true)], 2000)).toBe(7);
   });
 });

@@ -26,3 +26,28 @@ export function estimateTotal(processed: number, span: IdSpan, done: boolean): n
   // Records created since the run started (above maxId) are found by the read and counted then.
   return processed + Math.round(Math.max(0, maxId - lastId) * density);
 }
+
+/** One of several cursors that read disjoint parts of an entity, each in id order. */
+export interface StreamProgress {
+  /** Records this stream has read (stored pages only). */
+  read: number;
+  done: boolean;
+  firstId: number | null;
+  lastId: number | null;
+}
+
+/**
+ * The total of an entity read by several streams at once (deals, one stream per status): each
+ * stream's own estimate, as if it were the only one. A stream with no page yet could hold any
+ * share of the ids, so until every stream has started the total is at most the id range.
+ */
+export function estimateStreamsTotal(streams: readonly StreamProgress[], maxId: number | null): number | null {
+  let sum = 0;
+  let unstarted = false;
+  for (const s of streams) {
+    if (!s.done && s.read === 0) unstarted = true;
+    else sum += estimateTotal(s.read, { firstId: s.firstId, lastId: s.lastId, maxId }, s.done) ?? s.read;
+  }
+  if (!unstarted) return sum;
+  return maxId === null ? null : Math.max(sum, maxId);
+}

@@ -4,7 +4,7 @@ import type { Prisma } from '../generated/prisma/client';
 import { childLogger } from '../log';
 import { historyReplayWindow, pipedrivePersonSchema, type PipedrivePerson } from '../sync';
 import type { CompanyContext } from './company-context';
-import { estimateTotal, type IdSpan } from './backfill-estimate';
+import { estimateStreamsTotal, estimateTotal, type IdSpan } from './backfill-estimate';
 import { dealStateOf, leadStateOf, organizationStateOf } from './entity-states';
 import { analyzeLinks, saveEntityStates, type EntityState } from './link-store';
 import { replayHistory } from './replay-history';
@@ -27,13 +27,30 @@ const CHECKPOINT_PHASES = [...PHASES, 'replay'] as const;
 
 const idSpanSchema = z.object({ firstId: z.number().nullable(), lastId: z.number().nullable(), maxId: z.number().nullable() });
 const entityCursorSchema = z.object({ cursor: z.string().nullable(), done: z.boolean() });
+/**
+ * Deals are read in one stream per status, at the same time: a cursor's next page can only be
+ * asked for once its page has come back, so one stream of deals (the biggest entity) was bound by
+ * round trips, on the sandbox's loopback and far more on Pipedrive's. Each stream keeps its count
+ * and id span for the progress estimate (backfill-estimate.ts).
+ */
+const DEAL_STREAMS = ['open', 'won', 'lost'] as const;
+const dealStreamSchema = entityCursorSchema.extend({ read: z.number(), firstId: z.number().nullable(), lastId: z.number().nullable() });
+type DealStreams = Record<(typeof DEAL_STREAMS)[number], z.infer<typeof dealStreamSchema>>;
 const checkpointSchema = z.object({
   phase: z.enum(CHECKPOINT_PHASES),
   cursor: z.string().nullable(),
   /** When the run started: incremental cursors begin here once the backfill is done. */
   startedAt: z.string(),
   /** Organizations, deals and leads are read at the same time, each from its own cursor. */
-  entities: z.object({ organization: entityCursorSchema, deal: entityCursorSchema, lead: entityCursorSchema }).optional(),
+  entities: z
+    .object({
+      organization: entityCursorSchema,
+      /** Done once every deal stream is done. Without `dealsByStatus` (a run saved before deals were split), one stream of every status, resumed from `cursor`. */
+      deal: entityCursorSchema,
+      lead: entityCursorSchema,
+      dealsByStatus: z.object({ open: dealStreamSchema, won: dealStreamSchema, lost: dealStreamSchema }).optional(),
+    })
+    .optional(),
   /** Id ranges behind the progress estimates (backfill-estimate.ts); kept so a resume estimates the same way. */
   spans: z.record(z.enum(['organization', 'deal', 'person']), idSpanSchema).optional(),
 });
@@ -107,9 +124,24 @@ export async function runBackfill(ctx: CompanyContext, runId: string, opts: Back
   await db.syncRun.update({ where: { id: runId }, data: { status: 'running', startedAt: run.startedAt ?? new Date(), heartbeatAt: new Date(), checkpoint: cp } });
   const stats = opts.stats ?? { pipedriveRequests: 0, brevoRequests: 0 };
   const spans = await readSpans(ctx, cp.spans ?? {}, stats);
+
+  // Organizations, deals and leads do not depend on each other: they are read at the same time,
+  // so the persons (which need all three) start sooner. A checkpoint written before they were
+  // read together names one phase and its cursor; the phases before it are done.
+  const before = CHECKPOINT_PHASES.indexOf(cp.phase);
+  const entities = cp.entities ?? {
+    organization: { cursor: before === 0 ? cp.cursor : null, done: before > 0 },
+    deal: { cursor: before === 1 ? cp.cursor : null, done: before > 1 },
+    lead: { cursor: null, done: before > 2 },
+  };
+  // Deals not started yet are read by status; a single stream already under way goes on as it was.
+  if (!entities.deal.done && entities.deal.cursor === null && !entities.dealsByStatus) {
+    entities.dealsByStatus = Object.fromEntries(DEAL_STREAMS.map((status) => [status, { cursor: null, done: false, read: 0, firstId: null, lastId: null }])) as DealStreams;
+  }
   const estimate = (object: SpannedEntity, done: boolean) => {
     const p = progress[object];
-    p.total = estimateTotal(p.done + p.skipped + p.failed, spans[object], done);
+    const streams = object === 'deal' && !done ? entities.dealsByStatus : undefined;
+    p.total = streams ? estimateStreamsTotal(Object.values(streams), spans.deal.maxId) : estimateTotal(p.done + p.skipped + p.failed, spans[object], done);
   };
   // Before a page is read, each entity's total is its id range, so the ETA covers all of them.
   for (const object of ['organization', 'deal', 'person'] as const) if (progress[object].total === null) estimate(object, false);
@@ -137,15 +169,6 @@ export async function runBackfill(ctx: CompanyContext, runId: string, opts: Back
   const storeStates = async (object: 'organization' | 'deal' | 'lead', rows: EntityState[]) =>
     saveEntityStates(ctx.db, ctx.companyId, object, rows, { companyDue: ctx.config.sync.organizations });
 
-  // Organizations, deals and leads do not depend on each other: they are read at the same time,
-  // so the persons (which need all three) start sooner. A checkpoint written before they were
-  // read together names one phase and its cursor; the phases before it are done.
-  const before = CHECKPOINT_PHASES.indexOf(cp.phase);
-  const entities = cp.entities ?? {
-    organization: { cursor: before === 0 ? cp.cursor : null, done: before > 0 },
-    deal: { cursor: before === 1 ? cp.cursor : null, done: before > 1 },
-    lead: { cursor: null, done: before > 2 },
-  };
   if (!entities.organization.done || !entities.deal.done || !entities.lead.done) {
     let saving: Promise<void> = Promise.resolve();
     let stopped = false;
@@ -163,8 +186,17 @@ export async function runBackfill(ctx: CompanyContext, runId: string, opts: Back
       });
       return saving;
     };
-    const readPages = async (object: 'organization' | 'deal', pages: (cursor: string | undefined) => AsyncIterable<{ items: unknown[]; nextCursor: string | null }>, stateOf: (item: unknown) => { row: EntityState } | null) => {
-      const e = entities[object];
+    // Whether all of an entity is read: the deals' streams each finish on their own.
+    const entityDone = (object: 'organization' | 'deal') =>
+      object === 'deal' && entities.dealsByStatus ? Object.values(entities.dealsByStatus).every((d) => d.done) : entities[object].done;
+    /** Reads one cursor stream (`e`, with `span` the ids it covers) of organizations or deals to its end. */
+    const readPages = async (
+      object: 'organization' | 'deal',
+      e: { cursor: string | null; done: boolean; read?: number },
+      span: Pick<IdSpan, 'firstId' | 'lastId'>,
+      pages: (cursor: string | undefined) => AsyncIterable<{ items: unknown[]; nextCursor: string | null }>,
+      stateOf: (item: unknown) => { row: EntityState } | null,
+    ) => {
       if (e.done) return;
       // A page's store starts as soon as it is parsed; the next page does not wait for it, but the
       // cursor moves past a page only once it and every page before it are stored. One store at a
@@ -189,8 +221,9 @@ export async function runBackfill(ctx: CompanyContext, runId: string, opts: Back
           progress[object].skipped += page.items.length - parsed.length;
           e.cursor = page.nextCursor;
           e.done = !page.nextCursor;
-          spanPage(spans[object], page.items);
-          estimate(object, e.done);
+          if (e.read !== undefined) e.read += page.items.length;
+          spanPage(span, page.items);
+          estimate(object, entityDone(object));
         })();
         // Awaited below, in order; until then a failure must not count as unhandled.
         lastInOrder.catch(() => undefined);
@@ -207,9 +240,32 @@ export async function runBackfill(ctx: CompanyContext, runId: string, opts: Back
       if (stopped) return;
       if (!e.done) {
         e.done = true;
-        estimate(object, true);
+        estimate(object, entityDone(object));
         await saveEntities();
       }
+    };
+    const readDeals = async () => {
+      const page = (status?: (typeof DEAL_STREAMS)[number]) => (cursor: string | undefined) => ctx.pipedrive.dealPages({ cursor, limit: opts.pageSize ?? 500, ...(status ? { status: [status] } : {}) });
+      const streams = entities.dealsByStatus;
+      if (!streams) return readPages('deal', entities.deal, spans.deal, page(), dealStateOf);
+      // A deal whose status changes while the streams run can be missed by both (read by neither
+      // stream, or by both: stores are idempotent); the first incremental run reads it, as it
+      // reads every change made since the backfill started.
+      const results = await Promise.allSettled(
+        DEAL_STREAMS.map((status) =>
+          readPages('deal', streams[status], streams[status], page(status), dealStateOf).catch((err: unknown) => {
+            stopped = true;
+            throw err;
+          }),
+        ),
+      );
+      // Every stream has settled (none is left storing): the first failure is the run's.
+      const failed = results.find((r): r is PromiseRejectedResult => r.status === 'rejected');
+      if (failed) throw failed.reason;
+      if (stopped || entities.deal.done) return;
+      entities.deal.done = true;
+      estimate('deal', true);
+      await saveEntities();
     };
     const readLeads = async () => {
       if (entities.lead.done) return;
@@ -235,8 +291,8 @@ export async function runBackfill(ctx: CompanyContext, runId: string, opts: Back
       await saveEntities();
     };
     const readers = [
-      readPages('organization', (cursor) => ctx.pipedrive.organizationPages({ cursor, limit: opts.pageSize ?? 500 }), (o) => organizationStateOf(o)),
-      readPages('deal', (cursor) => ctx.pipedrive.dealPages({ cursor, limit: opts.pageSize ?? 500 }), (d) => dealStateOf(d)),
+      readPages('organization', entities.organization, spans.organization, (cursor) => ctx.pipedrive.organizationPages({ cursor, limit: opts.pageSize ?? 500 }), (o) => organizationStateOf(o)),
+      readDeals(),
       readLeads(),
     ].map((p) =>
       p.catch((err: unknown) => {
@@ -393,7 +449,7 @@ function idOf(item: unknown): number | null {
   return typeof id === 'number' ? id : null;
 }
 
-function spanPage(span: IdSpan, items: readonly unknown[]): void {
+function spanPage(span: Pick<IdSpan, 'firstId' | 'lastId'>, items: readonly unknown[]): void {
   span.firstId ??= idOf(items[0]);
   span.lastId = idOf(items[items.length - 1]) ?? span.lastId;
 }
