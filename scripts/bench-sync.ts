@@ -84,6 +84,8 @@ async function main(): Promise<void> {
       /** The sync process's V8 old space (MB); by default the one `npm run worker` gives its processes. */
       'child-heap-mb': { type: 'string' },
       'skip-verify': { type: 'boolean', default: false },
+      /** Added to every Pipedrive response of the backfill (a network round trip; loopback has none). */
+      'pipedrive-latency-ms': { type: 'string', default: '0' },
     },
   });
   const persons = Number(values.persons);
@@ -174,7 +176,13 @@ async function main(): Promise<void> {
 
     // ---- 1. the backfill ----------------------------------------------------------------------
     const flushAt = values['flush-at'] ? Number(values['flush-at']) : undefined;
+    const latencyMs = Number(values['pipedrive-latency-ms']);
+    if (latencyMs > 0) {
+      console.log(`  every Pipedrive response of the backfill is held ${latencyMs} ms (a round trip to Pipedrive; the lower bound below does not know it)`);
+      pipedrive.control.injectFault({ kind: 'slow', delayMs: latencyMs, count: 1_000_000, domain });
+    }
     const first = await measure({ op: 'backfill', companyId: saved.companyId, ...(flushAt ? { flushAt } : {}) });
+    pipedrive.control.clearFaults();
     const stats = pipedrive.control.stats(domain);
     const liveLeads = [...company.leads.values()].filter((l) => !l.is_archived && !l.is_deleted).length;
     const metadataCalls = 3; // personFields, pipelines, stages (organizationFields only with organizations on)
