@@ -25,16 +25,16 @@ export interface EntityState {
   sourceUpdatedAt: Date | null;
 }
 
-/**
- * Stores the reduced records of a page; an older version never overwrites a newer one.
- * `companyDue` marks stored organizations for the `sync.companies` job (sync-companies.ts) in
- * the same statement, so a stored change cannot lose its company write to a crash in between.
- */
 /** A vendor time for PostgreSQL; an unparseable one is stored as unknown rather than failing the page. */
 function isoOrNull(d: Date | null | undefined): string | null {
   return d && !Number.isNaN(d.getTime()) ? d.toISOString() : null;
 }
 
+/**
+ * Stores the reduced records of a page; an older version never overwrites a newer one.
+ * `companyDue` marks stored organizations for the `sync.companies` job (sync-companies.ts) in
+ * the same statement, so a stored change cannot lose its company write to a crash in between.
+ */
 export async function saveEntityStates(db: pg.Pool | pg.PoolClient, companyId: string, object: LinkObject, items: readonly EntityState[], opts: { companyDue?: boolean } = {}): Promise<void> {
   if (items.length === 0) return;
   // The page travels as one JSON document: a jsonb[] parameter makes the driver escape every
